@@ -1,0 +1,164 @@
+"""The document model: Document > Section > Paragraph > Sentence.
+
+Every element carries ``[start, end)`` character offsets into ``Document.source``
+(the decoded text) and ``source[start:end] == element.text`` always holds.
+The dataclasses are frozen; loaders build them, everything else only reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+#: Paragraph kinds. ``text`` paragraphs are prose and are split into sentences;
+#: ``code``, ``table``, ``list``, ``quote`` (Markdown) and ``meta`` (title, byline,
+#: subtitle, front matter lines) are never split: they hold one sentence-less block.
+PARAGRAPH_KINDS = ("text", "code", "table", "list", "quote", "html", "rule", "meta")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: ``source[start:end] == text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A block of body text; hard-wrapped lines are already joined into it.
+
+    Attributes:
+        start: offset of the first character.
+        end: offset after the last character.
+        text: ``source[start:end]`` (may contain the original line breaks).
+        kind: one of :data:`PARAGRAPH_KINDS`.
+        sentences: the sentences of a ``text`` paragraph; empty for other kinds.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str = "text"
+    sentences: tuple[Sentence, ...] = ()
+
+    @property
+    def is_prose(self) -> bool:
+        """True for paragraphs made of sentences (not code, tables, lists...)."""
+        return self.kind == "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A headed part of the document, or its lead/front/back matter.
+
+    Attributes:
+        index: 1-based number as ``brief outline`` prints it; 0 for the lead
+            (front matter) and -1 for back matter, which are not numbered.
+        level: heading depth, 1 = top; 0 for lead/back matter.
+        title: the heading text, stripped of markers (``##``, underlines).
+        start: offset where the section starts (its heading line).
+        end: offset where the next section starts (or the end of the text).
+        heading_start: offset of the heading text in the source.
+        heading_end: end of the heading text (``source[heading_start:heading_end]``
+            contains the heading, possibly with Markdown markers).
+        parent: ``index`` of the enclosing section, or None at top level.
+        paragraphs: the body blocks, in order.
+        kind: ``section``, ``lead`` (text before the first heading) or ``back``
+            (licence footer and similar back matter).
+    """
+
+    index: int
+    level: int
+    title: str
+    start: int
+    end: int
+    heading_start: int
+    heading_end: int
+    parent: int | None = None
+    paragraphs: tuple[Paragraph, ...] = ()
+    kind: str = "section"
+
+    @property
+    def sentences(self) -> Iterator[Sentence]:
+        """All sentences of the section's prose paragraphs, in order."""
+        for p in self.paragraphs:
+            yield from p.sentences
+
+    @property
+    def words(self) -> int:
+        """Word count of the body (heading excluded)."""
+        return sum(len(p.text.split()) for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded article.
+
+    Attributes:
+        source: the full decoded text; every offset points into it.
+        path: what the user gave (a file path, ``-`` for stdin, or ``None`` for
+            the bundled article, shown as ``<bundled>``).
+        format: ``text`` or ``markdown`` (or another loader's name).
+        title: the article title, or None.
+        author: the byline author, or None.
+        subtitle: the dek/subtitle, or None.
+        meta: other metadata (``views``, ``date``, front-matter keys...).
+        sections: the numbered sections, in document order (index 1..n).
+        lead: text before the first heading (title, byline, front matter), or None.
+        back: back matter such as a Project Gutenberg licence footer, or None.
+    """
+
+    source: str
+    path: str | None
+    format: str
+    title: str | None = None
+    author: str | None = None
+    subtitle: str | None = None
+    meta: dict = field(default_factory=dict)
+    sections: tuple[Section, ...] = ()
+    lead: Section | None = None
+    back: Section | None = None
+
+    @property
+    def display_path(self) -> str:
+        """The path as shown to the user."""
+        return self.path if self.path is not None else "<bundled>"
+
+    def all_sections(self) -> Iterator[Section]:
+        """Lead, numbered sections and back matter: together they tile the source."""
+        if self.lead is not None:
+            yield self.lead
+        yield from self.sections
+        if self.back is not None:
+            yield self.back
+
+    def paragraphs(self) -> Iterator[tuple[Section, Paragraph]]:
+        """Every (section, paragraph) pair in document order, lead and back included."""
+        for s in self.all_sections():
+            for p in s.paragraphs:
+                yield s, p
+
+    def sentences(self) -> Iterator[tuple[Section, Sentence]]:
+        """Every (section, sentence) pair in document order, lead and back included."""
+        for s in self.all_sections():
+            for p in s.paragraphs:
+                for sent in p.sentences:
+                    yield s, sent
+
+    def section(self, index: int) -> Section:
+        """The numbered section ``index`` (1-based)."""
+        return self.sections[index - 1]
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section (lead/back included) containing ``offset``."""
+        for s in self.all_sections():
+            if s.start <= offset < s.end:
+                return s
+        return None
+
+    @property
+    def words(self) -> int:
+        """Word count of all body text."""
+        return sum(s.words for s in self.all_sections())

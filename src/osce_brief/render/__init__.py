@@ -1,0 +1,37 @@
+"""Renderers: result objects -> Rich renderables. They never print.
+
+Article text always enters Rich as :class:`rich.text.Text` built from
+:func:`osce_brief.sanitize.clean` output, never as markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+from ..sanitize import clean
+
+_WS = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
+
+
+def safe(text: str, style: str = "") -> Text:
+    """A Text of article ``text``, cleaned of control sequences, with ``style``."""
+    return Text(clean(text), style=style)
+
+
+def flow(text: str) -> str:
+    """Join hard-wrapped lines of a paragraph for display (line breaks -> spaces)."""
+    return _WS.sub(" ", text)
+
+
+def minutes(words: int) -> str:
+    """A reading time such as ``4 min`` or ``<1 min``."""
+    from ..outline import reading_minutes
+
+    m = reading_minutes(words)
+    if m < 1:
+        return "<1 min"
+    if m < 90:
+        return f"{round(m)} min"
+    return f"{m / 60:.1f} h"

@@ -1,0 +1,147 @@
+"""Section selectors: ``3``, ``2-4``, ``1,3``, ``all``, ``lead`` or heading words.
+
+Pure functions over a :class:`~osce_brief.model.Document`; errors are typed and say
+how to fix the selector.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+from .errors import SectionError
+from .model import Document, Section
+
+_RANGE = re.compile(r"^\s*(-?\d+)\s*(?:-|\.\.)\s*(-?\d+)\s*$")
+
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    return s.casefold().replace("\u2019", "'")
+
+
+def _words(s: str) -> list[str]:
+    return re.findall(r"\w+", _fold(s))
+
+
+def _range_hint(doc: Document) -> str:
+    n = len(doc.sections)
+    if n == 0:
+        return "this article has no headings; use `brief show all`"
+    return f"this article has sections 1-{n} (try `brief outline`)"
+
+
+def _number(doc: Document, value: int) -> Section:
+    if not doc.sections:
+        raise SectionError(f"no section {value}", _range_hint(doc))
+    if value < 1 or value > len(doc.sections):
+        raise SectionError(f"no section {value}", _range_hint(doc))
+    return doc.sections[value - 1]
+
+
+def match_words(doc: Document, query: str) -> Section:
+    """The one section whose heading matches ``query`` (case-, accent-insensitive).
+
+    Each query word must start a word of the heading (``expert`` matches "Expert
+    Opinions and Analysis"); an exact heading wins over partial matches.
+
+    Raises:
+        SectionError: nothing matches (with close headings suggested) or several do.
+    """
+    q = _words(query)
+    if not q:
+        raise SectionError(f"empty section selector {query!r}", "give a number, a range like 2-4, or heading words")
+    exact = [s for s in doc.sections if _words(s.title) == q]
+    if len(exact) == 1:
+        return exact[0]
+    hits = []
+    for s in doc.sections:
+        tw = _words(s.title)
+        if all(any(w.startswith(x) for w in tw) for x in q):
+            hits.append(s)
+    if not hits:  # forgiving: substring of the folded title
+        fq = " ".join(q)
+        hits = [s for s in doc.sections if fq in " ".join(_words(s.title))]
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        shown = "; ".join(f"{s.index} {s.title}" for s in hits[:8])
+        more = f" and {len(hits) - 8} more" if len(hits) > 8 else ""
+        raise SectionError(
+            f"{query!r} matches {len(hits)} sections: {shown}{more}",
+            "give more words or the section number",
+        )
+    titles = {" ".join(_words(s.title)): s for s in doc.sections}
+    close = difflib.get_close_matches(" ".join(q), list(titles), n=3, cutoff=0.5)
+    if not close:  # try word by word
+        vocab = {w for s in doc.sections for w in _words(s.title)}
+        close_words = [m for x in q for m in difflib.get_close_matches(x, vocab, n=1, cutoff=0.75)]
+        close = [t for t in titles if close_words and all(w in t.split() for w in close_words)]
+    if close:
+        sugg = ", ".join(f"{titles[c].index} {titles[c].title!r}" for c in close[:3])
+        raise SectionError(f"no section matches {query!r}", f"did you mean {sugg}?")
+    raise SectionError(f"no section matches {query!r}", _range_hint(doc))
+
+
+def select_sections(doc: Document, spec: str) -> list[Section]:
+    """Resolve a selector to sections, in the order asked, without repeats.
+
+    Args:
+        doc: the document.
+        spec: ``all``, ``lead``, ``N``, ``A-B``, a comma list of those, or heading words.
+
+    Returns:
+        The selected sections. ``all`` is the lead (when it has body text),
+        every numbered section and nothing of the back matter.
+
+    Raises:
+        SectionError: out of range, empty range, no match or an ambiguous match.
+    """
+    spec = spec.strip()
+    low = spec.lower()
+    if low in ("all", "*"):
+        out = [doc.lead] if doc.lead is not None and _has_body(doc.lead) else []
+        out += list(doc.sections)
+        if not out and doc.lead is not None:
+            out = [doc.lead]
+        return out
+    if low in ("lead", "intro", "0") and doc.lead is not None and _has_body(doc.lead) and low != "0":
+        return [doc.lead]
+    parts = [p for p in spec.split(",")] if re.fullmatch(r"[\d\s,.-]+", spec) else [spec]
+    out: list[Section] = []
+    for part in parts:
+        part = part.strip()
+        if not part:
+            raise SectionError(f"empty item in section list {spec!r}", "write numbers like 1,3 or 2-4")
+        m = _RANGE.match(part)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            if a > b:
+                raise SectionError(f"empty range {part}", f"write the lower number first, e.g. {b}-{a}")
+            _number(doc, a)
+            _number(doc, b)
+            chosen = list(doc.sections[a - 1 : b])
+        elif re.fullmatch(r"[+-]?\d+", part):
+            chosen = [_number(doc, int(part))]
+        else:
+            chosen = [match_words(doc, part)]
+        out.extend(s for s in chosen if s not in out)
+    return out
+
+
+def with_children(doc: Document, section: Section) -> list[Section]:
+    """``section`` followed by its nested subsections (deeper levels right after it)."""
+    if section.index < 1:
+        return [section]
+    out = [section]
+    for s in doc.sections[section.index :]:
+        if s.level <= section.level:
+            break
+        out.append(s)
+    return out
+
+
+def _has_body(section: Section) -> bool:
+    return any(p.kind != "meta" for p in section.paragraphs)
