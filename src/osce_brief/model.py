@@ -34,14 +34,30 @@ class Paragraph:
         end: offset after the last character.
         text: ``source[start:end]`` (may contain the original line breaks).
         kind: one of :data:`PARAGRAPH_KINDS`.
-        sentences: the sentences of a ``text`` paragraph; empty for other kinds.
+        presplit: sentences given by the builder; when None (the loaders' case)
+            :attr:`sentences` splits the text on first use and caches the result,
+            so commands that never look at sentences (outline) never pay for them.
     """
 
     start: int
     end: int
     text: str
     kind: str = "text"
-    sentences: tuple[Sentence, ...] = ()
+    presplit: tuple[Sentence, ...] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        """The sentences of a ``text`` paragraph (offsets into the source); () otherwise."""
+        if self.presplit is None:
+            if self.kind != "text":
+                value: tuple[Sentence, ...] = ()
+            else:
+                from .segment import sentence_spans
+
+                o, t = self.start, self.text
+                value = tuple(Sentence(o + a, o + b, t[a:b]) for a, b in sentence_spans(t))
+            object.__setattr__(self, "presplit", value)
+        return self.presplit  # type: ignore[return-value]
 
     @property
     def is_prose(self) -> bool:

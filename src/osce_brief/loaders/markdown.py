@@ -12,8 +12,7 @@ import re
 
 from markdown_it import MarkdownIt
 
-from ..model import Document, Paragraph, Section, Sentence
-from ..segment import sentence_spans
+from ..model import Document, Paragraph, Section
 
 _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _KV = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
@@ -97,12 +96,15 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
 
     tokens = _parser().parse(text[body:])
     blocks: list[tuple[str, int, int, int]] = []  # (kind, start, end, level) level>0: heading
+    titles: dict[int, str | None] = {}
     i = 0
     while i < len(tokens):
         t = tokens[i]
         if t.level == 0 and t.map is not None:
             if t.type == "heading_open":
                 s, e = span(*t.map)
+                inline = tokens[i + 1] if i + 1 < len(tokens) else None
+                titles[s] = _inline_text(inline) if inline is not None and inline.type == "inline" else None
                 blocks.append(("heading", s, e, int(t.tag[1])))
             elif t.type in _BLOCK_KIND:
                 s, e = span(*t.map)
@@ -118,7 +120,7 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
     # A lone top-level H1 opening the document is its title, not a section.
     if title is None and heads and heads[0][3] == 1 and sum(1 for h in heads if h[3] == 1) == 1:
         if not any(b[0] != "heading" for b in blocks if b[1] < heads[0][1]):
-            title = _heading_text(text[heads[0][1] : heads[0][2]])
+            title = titles.get(heads[0][1]) or _heading_text(text[heads[0][1] : heads[0][2]])
             blocks = [b for b in blocks if b is not heads[0]]
             title_block = heads[0]
         else:
@@ -127,9 +129,6 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
         title_block = None
 
     def para(kind: str, s: int, e: int) -> Paragraph:
-        if kind == "text":
-            sents = tuple(Sentence(a, b, text[a:b]) for a, b in sentence_spans(text, s, e))
-            return Paragraph(s, e, text[s:e], "text", sents)
         return Paragraph(s, e, text[s:e], kind)
 
     lead_paras: list[Paragraph] = []
@@ -162,7 +161,7 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
         stack.append((level, k + 1))
         start = _line_start(text, d["hs"])
         out.append(
-            Section(k + 1, level, _heading_text(text[d["hs"] : d["he"]]), start, 0, d["hs"], d["he"], parent, tuple(d["paras"]))
+            Section(k + 1, level, titles.get(d["hs"]) or _heading_text(text[d["hs"] : d["he"]]), start, 0, d["hs"], d["he"], parent, tuple(d["paras"]))
         )
     ends = [s.start for s in out[1:]] + [n]
     out = [
@@ -173,6 +172,22 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
     lead_paras.sort(key=lambda p: p.start)
     lead = Section(0, 0, "", 0, lead_end, 0, 0, None, tuple(lead_paras), "lead") if lead_end > 0 else None
     return Document(text, path, "markdown", title, author, subtitle, meta, tuple(out), lead, None)
+
+
+_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")
+
+
+def _inline_text(token) -> str:
+    """Plain text of an inline token: markup dropped, entities decoded."""
+    out: list[str] = []
+    for c in token.children or []:
+        if c.type in ("text", "code_inline"):
+            out.append(c.content)
+        elif c.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif c.type == "image":
+            out.append(c.content)
+    return re.sub(r"\s+", " ", _SHORTCODE.sub("", "".join(out))).strip()
 
 
 def _line_start(text: str, pos: int) -> int:

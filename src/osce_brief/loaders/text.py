@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Document, Paragraph, Section, Sentence
-from ..segment import sentence_spans
+from ..model import Document, Paragraph, Section
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BYLINE = re.compile(
@@ -107,26 +106,44 @@ def _is_allcaps(line: str) -> bool:
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
-def _looks_like_heading(line: str) -> bool:
+_SMALL_WORDS = frozenset(
+    "a an and as at but by for from in into of on or over per the to up via vs with".split()
+)
+_NUMBERED = re.compile(r"^\d{1,2}[.)]\s+(?=[A-Z])")
+
+
+def _title_ratio(line: str) -> float:
+    """Share of significant words that start with a capital letter or a digit."""
+    words = [w.strip("\"'()[]\u201c\u201d\u2018\u2019:,") for w in line.split()]
+    sig = [w for w in words if w and w.lower() not in _SMALL_WORDS]
+    if not sig:
+        return 0.0
+    return sum(1 for w in sig if w[0].isupper() or w[0].isdigit()) / len(sig)
+
+
+def _looks_like_heading(line: str, numbered_ok: bool = False) -> bool:
     """Shape test for a generic heading line (length, punctuation, not list/code)."""
     if len(line) > _MAX_HEADING_CHARS or len(line.split()) > _MAX_HEADING_WORDS:
         return False
+    if numbered_ok and _NUMBERED.match(line):
+        line = _NUMBERED.sub("", line)
     first = line[0]
-    if not (first.isupper() or first.isdigit() or first in "\u00bf\u00a1\"'\u201c"):
+    if not (first.isupper() or first.isdigit() or first in "\u00bf\u00a1"):
         return False
-    if first in "\"'\u201c" and (line[-1] in "\"'\u201d" or len(line) < 3):
-        return False  # a quoted line: epigraph or dialogue
     last = line[-1]
-    if last in ".,;\u2026" or line.endswith(("--", "\u2014")):
+    if last in ".,;" or line.endswith(("--", "\u2014")):
         return False
+    if last in "!\u2026" and len(line.split()) > 4:
+        return False  # "Thank you!" is a heading, an exclamation is not
+    if last == ":" and (len(line.split()) > 8 or _title_ratio(line) < 0.5):
+        return False  # "Here is how to install it:" introduces what follows
     if _LIST_ITEM.match(line) or _CAPTIONISH.match(line) or _DATELINE.match(line):
         return False
     if _CODEY.search(line):
         return False
-    if re.search(r"[.!?]\s+\S", line) and not re.match(r"^(?:[A-Z]\.)+", line):
+    inner = re.findall(r"([.!?])\s+\S", line)
+    if inner and not (last == "?" and all(c == "?" for c in inner)):
         return False  # two sentences on one line: an epigraph or caption
-    if re.search(r"\s[-\u2013\u2014]{1,2}\s*[A-Z][\w.]+(?:\s[A-Z][\w.]+)*$", line) and "." in line:
-        return False  # "Quote. - Author"
     if re.match(r"^\d[\d,.:/ ]*$", line):
         return False  # a number or a date alone
     return True
@@ -142,38 +159,64 @@ def _is_body(text: str, block: _Block) -> bool:
     if _LIST_ITEM.match(line):
         return False
     words = len(line.split())
-    return words >= 8 or (words >= 3 and line[-1] in ".!?\"'\u201d\u2019)")
+    return words >= 8 or (words >= 3 and line[-1] in ".!?:\"'\u201d\u2019)")
 
 
 def _classify(text: str, blocks: list[_Block]) -> list[tuple[int, int] | None]:
     """For each block: (rank, kind) when it is a heading candidate, else None.
 
     kind 0 = structural (BOOK/CHAPTER), 1 = underlined/ALL-CAPS, 2 = generic.
+    A book with structural headings gets no generic or ALL-CAPS ones (its short
+    lines are dialogue, letters and signatures).
     """
     out: list[tuple[int, int] | None] = []
     n = len(blocks)
+    lines = [text[b.lines[0][0] : b.lines[0][1]] if len(b.lines) == 1 else None for b in blocks]
+    n_struct = sum(1 for ln in lines if ln is not None and len(ln) <= _MAX_HEADING_CHARS and _struct_rank(ln) is not None)
+    book = n_struct >= 3
     for i, b in enumerate(blocks):
         cand: tuple[int, int] | None = None
+        line = lines[i]
         if len(b.lines) == 2:
             s2, e2 = b.lines[1]
             um = _UNDERLINE.match(text[s2:e2])
             s1, e1 = b.lines[0]
             if um and abs((e2 - s2) - (e1 - s1)) <= 3 + (e1 - s1) // 3 and _looks_like_heading(text[s1:e1]):
                 cand = (10 if um.group(1)[0] == "=" else 11, 1)
-        elif len(b.lines) == 1:
-            s, e = b.lines[0]
-            line = text[s:e]
-            rank = _struct_rank(line)
-            if rank is not None and len(line) <= _MAX_HEADING_CHARS:
+        elif line is not None:
+            rank = _struct_rank(line) if len(line) <= _MAX_HEADING_CHARS else None
+            if rank is not None:
                 cand = (rank, 0)
-            elif _looks_like_heading(line):
+            elif not book and _looks_like_heading(line, numbered_ok=True):
                 nxt = blocks[i + 1] if i + 1 < n else None
-                if _is_allcaps(line):
+                prev_list = i > 0 and lines[i - 1] is not None and _LIST_ITEM.match(lines[i - 1] or "")
+                if _is_allcaps(line) and (nxt is None or _is_body(text, nxt)):
                     cand = (12, 1)
+                elif _NUMBERED.match(line) and prev_list:
+                    cand = None
                 elif nxt is not None and _is_body(text, nxt):
                     cand = (20, 2)
+                elif (
+                    nxt is not None
+                    and _is_list(text, nxt)
+                    and len(line.split()) <= 6
+                    and line[-1] != ":"
+                    and not _NUMBERED.match(line)
+                ):
+                    cand = (20, 2)
         out.append(cand)
+    # A generic line right above a generic heading is the heading one level up.
+    for i in range(n - 2, -1, -1):
+        if out[i] is None and out[i + 1] is not None and out[i + 1][1] == 2 and lines[i] is not None:
+            ln = lines[i]
+            if not book and _looks_like_heading(ln) and not _is_allcaps(ln):
+                out[i] = (19, 2)
     return out
+
+
+def _is_list(text: str, block: _Block) -> bool:
+    s, e = block.lines[0]
+    return bool(_LIST_ITEM.match(text[s:e]))
 
 
 def _confirm(text: str, blocks: list[_Block], cands: list[tuple[int, int] | None], first: int) -> list[bool]:
@@ -207,10 +250,7 @@ def _make_paragraph(text: str, block: _Block, kind: str | None = None) -> Paragr
         kind = "list" if _LIST_ITEM.match(first) and all(
             _LIST_ITEM.match(text[a:b]) or text[a - 1 : a] in " \t" for a, b in block.lines
         ) else "text"
-    sents: tuple[Sentence, ...] = ()
-    if kind == "text":
-        sents = tuple(Sentence(a, b, text[a:b]) for a, b in sentence_spans(text, s, e))
-    return Paragraph(s, e, text[s:e], kind, sents)
+    return Paragraph(s, e, text[s:e], kind)
 
 
 def _header(text: str, blocks: list[_Block], cands: list) -> tuple[dict, list[tuple[_Block, str]], int]:
