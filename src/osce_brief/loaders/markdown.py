@@ -112,6 +112,7 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
                     blocks.append((_BLOCK_KIND[t.type], s, e, 0))
         i += 1
 
+    blocks = _fill_gaps(text, body, blocks)
     title = fields.get("title")
     meta = {k: v for k, v in fields.items() if k not in ("title", "author", "subtitle", "description")}
     author = fields.get("author")
@@ -172,6 +173,35 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
     lead_paras.sort(key=lambda p: p.start)
     lead = Section(0, 0, "", 0, lead_end, 0, 0, None, tuple(lead_paras), "lead") if lead_end > 0 else None
     return Document(text, path, "markdown", title, author, subtitle, meta, tuple(out), lead, None)
+
+
+def _fill_gaps(text: str, body: int, blocks: list[tuple[str, int, int, int]]) -> list[tuple[str, int, int, int]]:
+    """Keep text that produced no token (link reference definitions, overlaps)
+    as ``meta`` blocks, so nothing of the source is ever dropped."""
+    out: list[tuple[str, int, int, int]] = []
+    pos = body
+    for b in sorted(blocks, key=lambda b: b[1]):
+        if b[1] < pos:  # overlapping maps: keep the part that is new
+            if b[2] <= pos:
+                continue
+            b = (b[0], pos, b[2], b[3]) if b[0] != "heading" else b
+            if b[1] < pos:
+                continue
+        for s, e in _nonblank_runs(text, pos, b[1]):
+            out.append(("meta", s, e, 0))
+        out.append(b)
+        pos = b[2]
+    for s, e in _nonblank_runs(text, pos, len(text)):
+        out.append(("meta", s, e, 0))
+    return out
+
+
+def _nonblank_runs(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Trimmed spans of the non-blank stretches of ``text[s:e]`` split at blank lines."""
+    runs = []
+    for m in re.finditer(r"\S(?:.*?\S)?(?=\s*(?:\n[ \t]*\r?\n|\Z))", text[s:e], re.S):
+        runs.append((s + m.start(), s + m.end()))
+    return runs
 
 
 _SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")

@@ -62,8 +62,7 @@ def render_outline(o: Outline, extra_columns: dict[str, dict[int, Text]] | None 
         title = Text("  " * (e.level - 1))
         title.append_text(safe(e.title, "bold" if e.level == 1 else ""))
         if o.depth is not None and e.level == o.depth and e.children:
-            hidden = _descendants(o, e)
-            title.append(f"  (+{hidden} below)", "dim")
+            title.append(f"  ({_hidden_label(o, e)})", "dim")
         cells = [str(e.index), title, f"{e.words:,}", minutes(e.words)]
         for col in (extra_columns or {}).values():
             cells.append(col.get(e.index, Text("")))
@@ -80,10 +79,16 @@ def render_outline(o: Outline, extra_columns: dict[str, dict[int, Text]] | None 
     return Group(*parts)
 
 
-def _descendants(o: Outline, entry) -> int:
-    n = 0
+def _hidden_label(o: Outline, entry) -> str:
+    """``28 chapters`` when the hidden headings share a first word, else ``+N below``."""
+    below = []
     for e in o.entries[entry.index :]:
         if e.level <= entry.level:
             break
-        n += 1
-    return n
+        below.append(e)
+    words = {e.title.split()[0].lower() for e in below if e.title.split()}
+    if len(words) == 1:
+        word = words.pop().strip(":.")
+        if word.isalpha():
+            return f"{len(below)} {word}{'' if len(below) == 1 else 's'}"
+    return f"+{len(below)} below"

@@ -1,0 +1,50 @@
+"""Shared test helpers: document builders and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from osce_brief.cli import app
+from osce_brief.loaders import parse
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "data" / "lavrov-blinken-osce-malta.txt"
+SHARED = ROOT.parent / "shared"
+WAR_AND_PEACE = SHARED / "corpus" / "war-and-peace.txt"
+
+
+def build_text(*sections: tuple[str, str], title: str | None = "A Title") -> str:
+    """Plain text with a title and headed sections of body text."""
+    parts = [title] if title else []
+    for heading, body in sections:
+        parts += [heading, body]
+    return "\n\n".join(parts) + "\n"
+
+
+def build_doc(*sections: tuple[str, str], title: str | None = "A Title"):
+    """A Document from :func:`build_text`."""
+    return parse(build_text(*sections, title=title), "built.txt", "text")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner):
+    """Run ``brief ARGS`` and return the result (stdout and stderr separate)."""
+
+    def run(*args: str, input: str | bytes | None = None, env: dict | None = None):
+        return runner.invoke(app, list(args), input=input, env=env)
+
+    return run
+
+
+def jsonl(output: str) -> list[dict]:
+    """Parse JSON Lines output."""
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
