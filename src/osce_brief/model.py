@@ -25,7 +25,7 @@ class Sentence:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Paragraph:
     """A block of body text; hard-wrapped lines are already joined into it.
 
@@ -65,7 +65,7 @@ class Paragraph:
         return self.kind == "text"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Section:
     """A headed part of the document, or its lead/front/back matter.
 
@@ -108,7 +108,7 @@ class Section:
         return sum(len(p.text.split()) for p in self.paragraphs)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Document:
     """A loaded article.
 

@@ -111,6 +111,7 @@ def select_sections(doc: Document, spec: str) -> list[Section]:
         return [doc.lead]
     parts = [p for p in spec.split(",")] if re.fullmatch(r"[\d\s,.-]+", spec) else [spec]
     out: list[Section] = []
+    seen: set[int] = set()
     for part in parts:
         part = part.strip()
         if not part:
@@ -127,7 +128,10 @@ def select_sections(doc: Document, spec: str) -> list[Section]:
             chosen = [_number(doc, int(part))]
         else:
             chosen = [match_words(doc, part)]
-        out.extend(s for s in chosen if s not in out)
+        for s in chosen:
+            if s.index not in seen:
+                seen.add(s.index)
+                out.append(s)
     return out
 
 

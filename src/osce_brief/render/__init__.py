@@ -22,6 +22,8 @@ def safe(text: str, style: str = "") -> Text:
 
 def flow(text: str) -> str:
     """Join hard-wrapped lines of a paragraph for display (line breaks -> spaces)."""
+    if "\n" not in text and "\r" not in text:
+        return text
     return _WS.sub(" ", text)
 
 
