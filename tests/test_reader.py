@@ -216,7 +216,7 @@ def test_section_selection():
     assert [s.index for s in select_sections(doc, "expert")] == [4]
     assert [s.index for s in select_sections(doc, "EXPERT opinions")] == [4]
     assert [s.index for s in select_sections(doc, "geopolitical")] == [5]
-    assert [s.index for s in select_sections(doc, "all")] == [1, 2, 3, 4, 5, 6]
+    assert [s.index for s in select_sections(doc, "all")] == [0, 1, 2, 3, 4, 5, 6]
     for bad in ["0", "7", "-1", "2-1", "1-99999", "xyzzy", "a"]:
         with pytest.raises(SectionError):
             select_sections(doc, bad)

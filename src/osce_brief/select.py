@@ -93,8 +93,9 @@ def select_sections(doc: Document, spec: str) -> list[Section]:
         spec: ``all``, ``lead``, ``N``, ``A-B``, a comma list of those, or heading words.
 
     Returns:
-        The selected sections. ``all`` is the lead (when it has body text),
-        every numbered section and nothing of the back matter.
+        The selected sections. ``all`` is the lead (title, byline and any text
+        before the first heading), every numbered section and nothing of the
+        back matter (a licence footer).
 
     Raises:
         SectionError: out of range, empty range, no match or an ambiguous match.
@@ -102,11 +103,7 @@ def select_sections(doc: Document, spec: str) -> list[Section]:
     spec = spec.strip()
     low = spec.lower()
     if low in ("all", "*"):
-        out = [doc.lead] if doc.lead is not None and _has_body(doc.lead) else []
-        out += list(doc.sections)
-        if not out and doc.lead is not None:
-            out = [doc.lead]
-        return out
+        return ([doc.lead] if doc.lead is not None else []) + list(doc.sections)
     if low in ("lead", "intro", "0") and doc.lead is not None and _has_body(doc.lead) and low != "0":
         return [doc.lead]
     parts = [p for p in spec.split(",")] if re.fullmatch(r"[\d\s,.-]+", spec) else [spec]
