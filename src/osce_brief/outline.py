@@ -12,6 +12,9 @@ from .model import Document
 
 #: Reading speed used for reading-time estimates (words per minute).
 WORDS_PER_MINUTE = 238
+#: Without --depth, at most this many rows are listed (a flat list of 50,000
+#: headings is no outline); --depth or --json lists them all.
+MAX_AUTO_ROWS = 200
 
 
 def reading_minutes(words: int) -> float:
@@ -58,6 +61,7 @@ class Outline:
     lead_words: int
     total_words: int
     depth: int | None = None
+    limit: int | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -66,10 +70,16 @@ class Outline:
         return max((e.level for e in self.entries), default=0)
 
     def visible(self) -> list[OutlineEntry]:
-        """Entries down to :attr:`depth` (all when depth is None)."""
-        if self.depth is None:
-            return self.entries
-        return [e for e in self.entries if e.level <= self.depth]
+        """Entries down to :attr:`depth` (all when depth is None), at most :attr:`limit`."""
+        rows = self.entries if self.depth is None else [e for e in self.entries if e.level <= self.depth]
+        return rows[: self.limit] if self.limit is not None else rows
+
+    def hidden_rows(self) -> int:
+        """How many rows down to :attr:`depth` the :attr:`limit` cut off."""
+        if self.limit is None:
+            return 0
+        rows = self.entries if self.depth is None else [e for e in self.entries if e.level <= self.depth]
+        return max(0, len(rows) - self.limit)
 
     def to_dict(self) -> dict:
         """JSON form: ``{path, title, author, subtitle, meta, words, sections: [...]}``."""
@@ -124,8 +134,11 @@ def outline(doc: Document, depth: int | None = None, auto: bool = False) -> Outl
         for s in doc.sections
     ]
     lead_words = sum(len(p.text.split()) for p in doc.lead.paragraphs if p.kind != "meta") if doc.lead else 0
+    limit = None
     if depth is None and auto:
         depth = auto_depth(entries)
+        shown = sum(1 for e in entries if depth is None or e.level <= depth)
+        limit = MAX_AUTO_ROWS if shown > MAX_AUTO_ROWS else None
     meta = dict(doc.meta)
     return Outline(
         path=doc.display_path,
@@ -137,4 +150,5 @@ def outline(doc: Document, depth: int | None = None, auto: bool = False) -> Outl
         lead_words=lead_words,
         total_words=lead_words + sum(own),
         depth=depth,
+        limit=limit,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from ..outline import Outline
@@ -35,6 +34,52 @@ def render_header(title: str | None, author: str | None, subtitle: str | None, m
     return out
 
 
+class _Rows:
+    """The outline's table, laid out by hand: linear in the number of rows (a
+    Rich Table measures every cell and takes seconds on 50,000 headings)."""
+
+    def __init__(self, o: Outline, rows: list, extra: dict[str, dict[int, Text]]) -> None:
+        self.o, self.rows, self.extra = o, rows, extra
+
+    def __rich_console__(self, console, options):
+        o, rows, extra = self.o, self.rows, self.extra
+        data = []
+        if o.lead_words:
+            data.append(("", Text("(lead)", "italic dim"), f"{o.lead_words:,}", minutes(o.lead_words), [Text("")] * len(extra)))
+        for e in rows:
+            title = Text("  " * (e.level - 1))
+            title.append_text(safe(e.title, "bold" if e.level == 1 else ""))
+            if o.depth is not None and e.level == o.depth and e.children:
+                title.append(f"  ({_hidden_label(o, e)})", "dim")
+            cells = [col.get(e.index, Text("")) for col in extra.values()]
+            data.append((str(e.index), title, f"{e.words:,}", minutes(e.words), cells))
+        wi = max([1] + [len(d[0]) for d in data])
+        ww = max([5] + [len(d[2]) for d in data])
+        wr = max([4] + [len(d[3]) for d in data])
+        wx = [max([len(name)] + [d[4][k].cell_len for d in data]) for k, name in enumerate(extra)]
+        fixed = wi + ww + wr + sum(wx) + 2 * (3 + len(wx))
+        wt = max(10, min(max([7] + [d[1].cell_len for d in data]), options.max_width - fixed))
+        head = Text(style="bold dim")
+        head.append("#".rjust(wi) + "  " + "Section".ljust(wt) + "  " + "Words".rjust(ww) + "  " + "Read".rjust(wr))
+        for k, name in enumerate(extra):
+            head.append("  " + name.rjust(wx[k]))
+        yield head
+        for idx, title, words, read, cells in data:
+            line = Text(idx.rjust(wi), "cyan")
+            line.append("  ")
+            if title.cell_len > wt:
+                title.truncate(wt, overflow="ellipsis")
+            line.append_text(title)
+            line.append(" " * (wt - title.cell_len) + "  ")
+            line.append(words.rjust(ww) + "  " + read.rjust(wr), "dim")
+            for k, cell in enumerate(cells):
+                line.append("  " + " " * (wx[k] - cell.cell_len))
+                line.append_text(cell)
+            line.no_wrap = True
+            line.overflow = "ellipsis"
+            yield line
+
+
 def render_outline(o: Outline, extra_columns: dict[str, dict[int, Text]] | None = None) -> RenderableType:
     """The outline: header, then one row per heading with words and reading time.
 
@@ -47,32 +92,14 @@ def render_outline(o: Outline, extra_columns: dict[str, dict[int, Text]] | None 
     if parts:
         parts.append(Text(""))
     rows = o.visible()
-    table = Table(box=None, show_header=True, header_style="bold dim", pad_edge=False, expand=False)
-    table.add_column("#", justify="right", style="cyan", no_wrap=True)
-    table.add_column("Section", overflow="fold")
-    table.add_column("Words", justify="right", style="dim")
-    table.add_column("Read", justify="right", style="dim", no_wrap=True)
-    for name in extra_columns or {}:
-        table.add_column(name, justify="right", no_wrap=True)
-    if o.lead_words:
-        cells = ["", Text("(lead)", "italic dim"), f"{o.lead_words:,}", minutes(o.lead_words)]
-        cells += [Text("") for _ in extra_columns or {}]
-        table.add_row(*cells)
-    for e in rows:
-        title = Text("  " * (e.level - 1))
-        title.append_text(safe(e.title, "bold" if e.level == 1 else ""))
-        if o.depth is not None and e.level == o.depth and e.children:
-            title.append(f"  ({_hidden_label(o, e)})", "dim")
-        cells = [str(e.index), title, f"{e.words:,}", minutes(e.words)]
-        for col in (extra_columns or {}).values():
-            cells.append(col.get(e.index, Text("")))
-        table.add_row(*cells)
     if not rows and not o.lead_words:
         parts.append(Text("(no headings found)", "dim"))
     else:
-        parts.append(table)
-    foot = Text(f"{len(o.entries)} sections · {o.total_words:,} words · {minutes(o.total_words)}", "dim")
-    if o.depth is not None and len(rows) < len(o.entries):
+        parts.append(_Rows(o, rows, extra_columns or {}))
+    if o.hidden_rows():
+        parts.append(Text(f"… {o.hidden_rows():,} more (use --depth {o.depth or o.max_level} to list them all, or --json)", "dim"))
+    foot = Text(f"{len(o.entries):,} sections · {o.total_words:,} words · {minutes(o.total_words)}", "dim")
+    if o.depth is not None and o.depth < o.max_level:
         foot.append(f" · showing levels 1-{o.depth} (use --depth {o.max_level} for all)", "dim")
     parts.append(Text(""))
     parts.append(foot)
