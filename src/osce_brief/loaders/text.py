@@ -46,6 +46,13 @@ _CAPTIONISH = re.compile(
     r"^(?:photo|image|figure|fig\.|source|credit|caption|picture|video|graphic|chart|table)\b",
     re.I,
 )
+# Web page furniture that survives copy-and-paste: never a heading.
+_FURNITURE = re.compile(
+    r"^(?:advertisement|sponsored(?: content)?|share(?: this(?: article| story)?)?|related(?: articles| stories)?|"
+    r"read more|click here|sign up|subscribe|follow us|comments?|print|email|"
+    r"story continues below(?: advertisement)?|skip to (?:main )?content)\W*$",
+    re.I,
+)
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([A-Za-z. ]+\))?\s*[-\u2014\u2013]{1,2}\s")
 _MAX_HEADING_CHARS = 120
 _MAX_HEADING_WORDS = 16
@@ -137,7 +144,7 @@ def _looks_like_heading(line: str, numbered_ok: bool = False) -> bool:
         return False  # "Thank you!" is a heading, an exclamation is not
     if last == ":" and (len(line.split()) > 8 or _title_ratio(line) < 0.5):
         return False  # "Here is how to install it:" introduces what follows
-    if _LIST_ITEM.match(line) or _CAPTIONISH.match(line) or _DATELINE.match(line):
+    if _LIST_ITEM.match(line) or _CAPTIONISH.match(line) or _DATELINE.match(line) or _FURNITURE.match(line):
         return False
     if _CODEY.search(line):
         return False
