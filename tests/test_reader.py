@@ -89,6 +89,7 @@ def test_plain_text_headings_and_non_headings():
         "What We Learned:\n\n"
         "More body text that follows the colon heading, again long enough.\n\n"
         "gofmt -w yourcode.go\n\n"
+        "Advertisement\n\n"
         "Code lines above are not headings, and this sentence is body text.\n\n"
         "LONDON, March 3 -- A dateline is not a heading either, this is body.\n"
     )
