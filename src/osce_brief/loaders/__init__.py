@@ -37,10 +37,17 @@ def _parse_text(text: str, path: str | None) -> Document:
     return parse_text(text, path)
 
 
+def _parse_html(text: str, path: str | None) -> Document:
+    from .html import parse_html  # trafilatura (the web extra) is imported only here
+
+    return parse_html(text, path)
+
+
 #: format name -> parser(text, path) -> Document
 PARSERS: dict[str, Callable[[str, str | None], Document]] = {
     "text": _parse_text,
     "markdown": _parse_markdown,
+    "html": _parse_html,
 }
 
 
@@ -50,6 +57,10 @@ def detect_format(text: str, path: str | None = None) -> str:
     Markdown is detected by its extension, or when the text opens with YAML front
     matter or uses ATX headings (``## Title``) or fenced code at line starts.
     """
+    from .html import is_html_path, looks_like_html
+
+    if is_html_path(path) or looks_like_html(text):
+        return "html"
     if path and path.lower().endswith(_MD_EXT):
         return "markdown"
     if path and path.lower().endswith((".txt", ".text")):
@@ -192,6 +203,7 @@ def load(
     encoding: str | None = None,
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    save: str | None = None,
 ) -> Document:
     """Load a document.
 
@@ -200,15 +212,50 @@ def load(
         encoding: force a text encoding (default: BOM, then UTF-8).
         fmt: force a format (``text``, ``markdown``); detected when None.
         max_bytes: refuse inputs larger than this.
+        save: write the raw input bytes (e.g. a fetched page) to this file too.
+
+    ``path`` may also be an ``http(s)://`` URL (fetched with :func:`osce_brief.fetch.fetch`);
+    HTML pages (``.html``/``.htm`` or content opening like HTML) are read through
+    :mod:`osce_brief.loaders.html`, which needs the ``web`` extra.
 
     Raises:
-        InputError: the input cannot be read or decoded, or is empty.
+        InputError: the input cannot be read, fetched or decoded, or is empty.
     """
+    from ..fetch import is_url
+    from .html import is_html_path, looks_like_html
+
+    page_url = None
     if path is None:
         data, where = bundled_bytes(), "<bundled>"
+    elif is_url(path):
+        from ..fetch import fetch
+
+        page = fetch(path, max_bytes=max_bytes)
+        data, where, page_url = page.data, path, page.final_url
+        if fmt is None and page.is_html and page.content_type:
+            fmt = "html"
+        elif fmt is None and not page.is_html and not page.content_type.startswith("text/"):
+            raise InputError(
+                f"{path}: not a web page or text ({page.content_type})", "brief reads HTML pages, Markdown and plain text"
+            )
     else:
         data, where = read_bytes(path, max_bytes), ("stdin" if path == "-" else path)
+    if save:
+        _save(save, data)
+    if fmt == "html" or (fmt is None and (is_html_path(path) or looks_like_html(data))):
+        from .html import parse_html
+
+        return parse_html(decode(data, where, encoding) if encoding else data, path, url=page_url)
     text = decode(data, where, encoding)
     if not text.strip():
         raise InputError(f"{where}: empty input", "give a file with some text in it")
     return parse(text, path if path != "-" else "-", fmt)
+
+
+def _save(dest: str, data: bytes) -> None:
+    """Write the input bytes to ``dest`` (``--save FILE``)."""
+    try:
+        with open(dest, "wb") as fh:
+            fh.write(data)
+    except OSError as e:
+        raise InputError(f"cannot save to {dest}: {(e.strerror or str(e)).lower()}", "check the path and its permissions") from None
