@@ -51,14 +51,39 @@ PARSERS: dict[str, Callable[[str, str | None], Document]] = {
 }
 
 
+_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])", re.I | re.S)
+_HTML_START_STR = re.compile(r"^\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])", re.I | re.S)
+_HTML_EXT = (".html", ".htm", ".xhtml", ".shtml")
+
+
+def is_html_path(path: str | None) -> bool:
+    """True when the file name ends in .html, .htm, .xhtml or .shtml."""
+    return bool(path) and path.lower().endswith(_HTML_EXT)
+
+
+def looks_like_html(data: bytes | str) -> bool:
+    """True when the content opens like an HTML page.
+
+    After an optional BOM, whitespace and comments, the text must start with
+    ``<!doctype html``, ``<html`` or ``<head`` (case-insensitive).
+
+    Example:
+        >>> looks_like_html("  <!DOCTYPE html><html><body>Hi</body></html>")
+        True
+        >>> looks_like_html("# A Markdown title")
+        False
+    """
+    if isinstance(data, str):
+        return bool(_HTML_START_STR.match(data[:4096]))
+    return bool(_HTML_START.match(data[:4096]))
+
+
 def detect_format(text: str, path: str | None = None) -> str:
     """Guess the format from the file name, then from the content.
 
     Markdown is detected by its extension, or when the text opens with YAML front
     matter or uses ATX headings (``## Title``) or fenced code at line starts.
     """
-    from .html import is_html_path, looks_like_html
-
     if is_html_path(path) or looks_like_html(text):
         return "html"
     if path and path.lower().endswith(_MD_EXT):
@@ -222,7 +247,6 @@ def load(
         InputError: the input cannot be read, fetched or decoded, or is empty.
     """
     from ..fetch import is_url
-    from .html import is_html_path, looks_like_html
 
     page_url = None
     if path is None:

@@ -32,31 +32,8 @@ from ..model import Document
 
 INSTALL_HINT = "install the web extra: pip install 'osce_brief[web]'"
 
-_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])", re.I | re.S)
-_HTML_START_STR = re.compile(r"^\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])", re.I | re.S)
-_HTML_EXT = (".html", ".htm", ".xhtml", ".shtml")
-
-
-def is_html_path(path: str | None) -> bool:
-    """True when the file name ends in .html, .htm, .xhtml or .shtml."""
-    return bool(path) and path.lower().endswith(_HTML_EXT)
-
-
-def looks_like_html(data: bytes | str) -> bool:
-    """True when the content opens like an HTML page.
-
-    After an optional BOM, whitespace and comments, the text must start with
-    ``<!doctype html``, ``<html`` or ``<head`` (case-insensitive).
-
-    Example:
-        >>> looks_like_html("  <!DOCTYPE html><html><body>Hi</body></html>")
-        True
-        >>> looks_like_html("# A Markdown title")
-        False
-    """
-    if isinstance(data, str):
-        return bool(_HTML_START_STR.match(data[:4096]))
-    return bool(_HTML_START.match(data[:4096]))
+# is_html_path / looks_like_html live in the package (cheap to import, no trafilatura).
+from . import is_html_path, looks_like_html  # noqa: E402,F401
 
 
 def _trafilatura():

@@ -1,0 +1,171 @@
+"""Benchmark for `brief search`, side by side with ripgrep (run by hand, not in CI).
+
+Measures wall time (median of N runs) and peak memory of each command, in one run:
+
+1. bundled article: ``brief search ukraine`` against ``brief outline`` (target <= 1.2x);
+2. War and Peace: every "Napoleon" passage printed (target <= 1.0 s);
+3. a 100 MB file (War and Peace x 30, written to /tmp): ``brief search --count
+   napoleon`` against ``rg -c -i napoleon`` (target <= 10x, peak memory <= 3x the file);
+4. a 3,000-file folder (BBC articles plus the eval JSONL articles written out as
+   files in /tmp): ``brief search -l`` against ``rg -i -l`` (target <= 10x), and the
+   full passage output against ``rg -i``.
+
+ripgrep is needed for the comparisons (``apt-get install ripgrep``); without it
+those rows are skipped. Compiled bytecode is allowed (PYTHONDONTWRITEBYTECODE is
+unset and every command runs once before timing), as on an installed system.
+
+Usage: python bench/bench_search.py [-n RUNS]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+WP = SHARED / "corpus" / "war-and-peace.txt"
+BBC = SHARED / "corpus" / "bbc-news.jsonl"
+EVAL = SHARED / "eval"
+BIG = Path("/tmp/brief-bench-wp30.txt")
+FOLDER = Path("/tmp/brief-bench-corpus")
+
+
+def brief_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("brief")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "osce_brief"]
+
+
+def env() -> dict:
+    e = dict(os.environ)
+    e.pop("PYTHONDONTWRITEBYTECODE", None)
+    e.pop("FORCE_COLOR", None)
+    return e
+
+
+def run_once(cmd: list[str]) -> tuple[float, int, int, float]:
+    """(seconds, peak RSS in KB, exit code, CPU seconds incl. children) of one run, output discarded."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env())
+    _, status, ru = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return dt, ru.ru_maxrss, p.returncode, ru.ru_utime + ru.ru_stime
+
+
+def measure(cmd: list[str], n: int) -> dict:
+    run_once(cmd)  # warm-up: page cache, bytecode
+    runs = [run_once(cmd) for _ in range(n)]
+    return {
+        "median_s": statistics.median(r[0] for r in runs),
+        "min_s": min(r[0] for r in runs),
+        "peak_kb": max(r[1] for r in runs),
+        "exit": runs[-1][2],
+        "cpu_s": statistics.median(r[3] for r in runs),
+    }
+
+
+def build_big() -> None:
+    if BIG.exists() and BIG.stat().st_size == 30 * WP.stat().st_size:
+        return
+    data = WP.read_bytes()
+    with open(BIG, "wb") as fh:
+        for _ in range(30):
+            fh.write(data)
+
+
+def build_folder() -> int:
+    marker = FOLDER / ".complete"
+    if marker.exists():
+        return int(marker.read_text())
+    shutil.rmtree(FOLDER, ignore_errors=True)
+    (FOLDER / "bbc").mkdir(parents=True)
+    (FOLDER / "eval").mkdir()
+    n = 0
+    sources = [(BBC, "bbc")] + [(p, "eval") for p in sorted(EVAL.glob("*.jsonl"))]
+    for src, sub in sources:
+        for i, line in enumerate(src.open(encoding="utf-8")):
+            d = json.loads(line)
+            body = d.get("article") or d.get("text")
+            if not isinstance(body, str) or not body.strip():
+                continue
+            title = d.get("title") if isinstance(d.get("title"), str) else ""
+            name = FOLDER / sub / f"{src.stem}-{i:05d}.txt"
+            name.write_text((title + "\n\n" if title else "") + body.strip() + "\n", encoding="utf-8")
+            n += 1
+    marker.write_text(str(n))
+    return n
+
+
+def row(name: str, m: dict, ref: dict | None = None, target: str = "") -> None:
+    ratio = f"{m['median_s'] / ref['median_s']:6.1f}x" if ref else "       "
+    cpu_ratio = f"{m['cpu_s'] / max(ref['cpu_s'], 1e-3):6.1f}x" if ref else "       "
+    print(
+        f"  {name:<38} {m['median_s']:7.3f} s {ratio} | cpu {m['cpu_s']:6.3f} s {cpu_ratio} | "
+        f"peak {m['peak_kb'] / 1024:6.1f} MB  exit {m['exit']}  {target}"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=5, help="timed runs per command (median reported)")
+    args = ap.parse_args()
+    brief = brief_cmd()
+    rg = shutil.which("rg")
+    print(f"brief: {' '.join(brief)}   ripgrep: {rg or 'missing (rg rows skipped)'}   runs: {args.n}")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs "
+          "(wall = median wall time; cpu = median user+sys time, children included)")
+
+    print("\n1. bundled article (start-up bound; target search <= 1.2x outline)")
+    outline = measure(brief + ["outline"], args.n)
+    search = measure(brief + ["search", "ukraine"], args.n)
+    row("brief outline", outline)
+    row("brief search ukraine", search, outline, "vs outline")
+
+    print("\n2. War and Peace, every Napoleon passage (target <= 1.0 s)")
+    wp = measure(brief + ["search", "napoleon", str(WP)], args.n)
+    if rg:
+        rgwp = measure([rg, "-i", "napoleon", str(WP)], args.n)
+        row("rg -i napoleon", rgwp)
+        row("brief search napoleon", wp, rgwp, "vs rg")
+    else:
+        row("brief search napoleon", wp)
+
+    print("\n3. 100 MB file (target <= 10x rg -c -i, peak memory <= 3x file size)")
+    build_big()
+    size_mb = BIG.stat().st_size / 2**20
+    big = measure(brief + ["search", "--count", "napoleon", str(BIG)], args.n)
+    if rg:
+        rgbig = measure([rg, "-c", "-i", "napoleon", str(BIG)], args.n)
+        row("rg -c -i napoleon", rgbig)
+        row("brief search --count napoleon", big, rgbig, "vs rg")
+    else:
+        row("brief search --count napoleon", big)
+    print(f"  file {size_mb:.1f} MB; brief peak memory = {big['peak_kb'] / 1024 / size_mb:.2f}x the file size")
+
+    print("\n4. 3,000-file folder (target -l <= 10x rg -i -l)")
+    n = build_folder()
+    print(f"  {n} files in {FOLDER}")
+    files_l = measure(brief + ["search", "-l", "blair", str(FOLDER)], args.n)
+    files_all = measure(brief + ["search", "blair", str(FOLDER)], args.n)
+    if rg:
+        rgl = measure([rg, "-i", "-l", "blair", str(FOLDER)], args.n)
+        rga = measure([rg, "-i", "blair", str(FOLDER)], args.n)
+        row("rg -i -l blair", rgl)
+        row("brief search -l blair", files_l, rgl, "vs rg -l")
+        row("rg -i blair", rga)
+        row("brief search blair (all passages)", files_all, rga, "vs rg")
+    else:
+        row("brief search -l blair", files_l)
+        row("brief search blair (all passages)", files_all)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Render a :class:`~osce_brief.search.SearchResult`: labelled passages with highlights.
+
+Passage text is cleaned piece by piece (:func:`osce_brief.sanitize.clean`) and the
+hits are styled spans on the cleaned text (``Text.stylize``); nothing from the
+article is ever read as Rich markup.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from ..sanitize import clean
+from ..search import Passage, SearchResult
+from . import flow
+
+HIT_STYLE = "bold reverse"
+LABEL_STYLE = "cyan"
+PATH_STYLE = "magenta"
+
+
+def section_label(index: int, title: str) -> str:
+    """``§2 Title``, ``(lead)`` or ``(back matter)``."""
+    if index == 0:
+        return "(lead)"
+    if index < 0:
+        return "(back matter)"
+    return f"\u00a7{index} {title}" if title else f"\u00a7{index}"
+
+
+def passage_text(p: Passage) -> Text:
+    """The passage as one flowing Text (line breaks joined), hits highlighted.
+
+    The text between and inside hits is cleaned separately, so the highlight
+    spans stay on the right characters after cleaning.
+    """
+    out = Text()
+    pos = p.start
+    spans: list[tuple[int, int]] = []
+    for s, e in p.hits:
+        if s > pos:
+            out.append(clean(flow(p.text[pos - p.start : s - p.start])))
+        a = len(out.plain)
+        out.append(clean(flow(p.text[s - p.start : e - p.start])))
+        spans.append((a, len(out.plain)))
+        pos = e
+    if pos < p.end:
+        out.append(clean(flow(p.text[pos - p.start :])))
+    for a, b in spans:
+        if b > a:
+            out.stylize(HIT_STYLE, a, b)
+    return out
+
+
+def passage_header(p: Passage, show_path: bool) -> Text:
+    """The label line: path (when several files), section, score when ranked."""
+    head = Text()
+    if show_path:
+        head.append(clean(p.path), PATH_STYLE)
+        head.append(" ")
+    head.append(clean(section_label(p.section_index, p.section_title)), LABEL_STYLE)
+    if p.score is not None:
+        head.append(f"  score {p.score:.2f}", "dim")
+    return head
+
+
+def render_passages(result: SearchResult, show_path: bool | None = None, wrap: bool = True) -> RenderableType:
+    """Every passage under its label, then a one-line summary.
+
+    Args:
+        result: the search result.
+        show_path: label passages with their file; default: when several files matched.
+        wrap: wrap passages to the console width, indented; when False (output
+            piped) each passage is one line, which is also much faster to print.
+    """
+    from rich.padding import Padding
+
+    if show_path is None:
+        show_path = len(result.files) > 1 or result.searched > 1
+    parts: list[RenderableType] = []
+    for p in result.passages:
+        head = passage_header(p, show_path)
+        body = passage_text(p)
+        if wrap:
+            parts.append(head)
+            parts.append(Padding(body, (0, 0, 0, 2)))
+        else:
+            head.no_wrap = body.no_wrap = True
+            head.overflow = body.overflow = "ignore"
+            body = Text("  ", no_wrap=True, overflow="ignore").append_text(body)
+            parts.append(head)
+            parts.append(body)
+        parts.append(Text(""))
+    parts.append(summary_line(result))
+    return Group(*parts)
+
+
+def summary_line(result: SearchResult) -> Text:
+    """``12 passages · 15 hits · 1 file`` (and how many were shown)."""
+    n = result.total_passages
+    line = f"{n:,} passage{'s' if n != 1 else ''} \u00b7 {result.total_hits:,} hit{'s' if result.total_hits != 1 else ''}"
+    files = len(result.files)
+    if result.searched > 1:
+        line += f" \u00b7 {files:,} of {result.searched:,} files"
+    if len(result.passages) < n:
+        line += f" \u00b7 showing {len(result.passages):,} (--max)"
+    return Text(line, "dim")
+
+
+def render_counts(result: SearchResult, show_path: bool | None = None) -> Text:
+    """``--count``: the number of matching passages, per file when several were searched."""
+    if show_path is None:
+        show_path = result.searched > 1
+    out = Text()
+    if not show_path:
+        out.append(str(result.total_passages))
+        return out
+    for i, f in enumerate(result.files):
+        if i:
+            out.append("\n")
+        out.append(clean(f.path), PATH_STYLE)
+        out.append(f":{f.passages}")
+    return out
+
+
+def render_files(result: SearchResult) -> Text:
+    """``--files-with-matches``: one matching path per line."""
+    return Text("\n".join(clean(f.path) for f in result.files), PATH_STYLE)

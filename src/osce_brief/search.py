@@ -1,0 +1,1514 @@
+"""Search: passages (sentences or paragraphs) that match terms, in one article or many.
+
+Pipeline: terms -> :func:`compile_query` (a :class:`Query` of compiled matchers)
+-> hits in each document's source -> passages -> :class:`SearchResult`.
+
+Matching rules:
+
+* Case: smart by default (a capital letter in a term makes that term
+  case-sensitive); ``case="sensitive"`` / ``"insensitive"`` override it.
+* Accents, compatibility forms and curly quotes are folded on both sides
+  (:mod:`osce_brief.textnorm`), so ``cafe`` finds ``café`` and ``don't`` finds
+  ``don’t``. Hits are always offsets into the *original* source.
+* A term is a literal phrase (its words may be split by any whitespace, line
+  breaks included) or, with ``regex=True``, a Python regular expression.
+* Word forms: unless ``exact=True``, a word of a term also finds every word with
+  the same Snowball (English) stem: ``negotiate`` finds ``negotiations``.
+* ``word=True`` keeps only whole-word matches.
+* With several terms a passage must hold all of them (``any_term=True``: one).
+
+A hit belongs to the *units* it overlaps: sentences of prose paragraphs (or whole
+paragraphs with ``unit="paragraph"``), non-prose blocks (lists, code, title...)
+and heading lines. Matching units grow by ``context`` sentences inside their
+paragraph, and units that overlap or touch are merged into one passage.
+
+Scale: many files are pre-screened on their bytes and only parsed when they
+match; ``--count``/``-l`` on files over :data:`STREAM_THRESHOLD` stream through
+the file (:func:`count_file`) and give the same figures as the full path;
+counting thousands of files uses a second process on POSIX machines.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Sequence
+
+from .errors import InputError, SectionError, UsageError
+from .model import Document, Section
+from .textnorm import Folded, fold, fold_str
+
+#: File name endings searched inside directories.
+SEARCH_EXTENSIONS = (".txt", ".md", ".markdown")
+#: Files at least this big are counted (``--count`` / ``-l``) by streaming
+#: through them in blocks, without building a Document.
+STREAM_THRESHOLD = 24 * 1024 * 1024
+_WORDISH = re.compile(r"[^\W\d_]+")
+#: Between the words of a phrase: any whitespace with at most one line break
+#: (a phrase never runs across a blank line, i.e. across paragraphs).
+_GAP = r"(?:[^\S\n]+\n?[^\S\n]*|\n[^\S\n]*)"
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+# ---------------------------------------------------------------- stemming
+_stemmer = None
+_stem_cache: dict[str, str] = {}
+
+
+def _load_stemmer():
+    """Snowball's English stemmer, loaded without the package's 30 other languages."""
+    global _stemmer
+    if _stemmer is None:
+        import importlib.util
+        import types
+
+        spec = importlib.util.find_spec("snowballstemmer")
+        if spec is None or not spec.submodule_search_locations:  # pragma: no cover - dependency missing
+            raise UsageError("word forms need the snowballstemmer package", "pip install snowballstemmer, or use --exact")
+        name = "_osce_brief_snowball"
+        pkg = sys.modules.get(name)
+        if pkg is None:
+            pkg = types.ModuleType(name)
+            pkg.__path__ = list(spec.submodule_search_locations)  # type: ignore[attr-defined]
+            sys.modules[name] = pkg
+        import importlib
+
+        mod = importlib.import_module(f"{name}.english_stemmer")
+        _stemmer = mod.EnglishStemmer()
+    return _stemmer
+
+
+def stem(word: str) -> str:
+    """The Snowball English stem of ``word`` (lowercased first), cached.
+
+    Example:
+        >>> stem("Negotiations") == stem("negotiated") == "negoti"
+        True
+    """
+    w = word.lower()
+    s = _stem_cache.get(w)
+    if s is None:
+        s = _load_stemmer().stemWord(w)
+        _stem_cache[w] = s
+    return s
+
+
+def _stem_prefix(word_l: str, st: str) -> str:
+    """A prefix that every word with stem ``st`` starts with (a little shorter than
+    the common part of the word and its stem, since Snowball rewrites endings)."""
+    n = 0
+    while n < len(word_l) and n < len(st) and word_l[n] == st[n]:
+        n += 1
+    slack = 2 if n > 4 else 1 if n > 2 else 0
+    return word_l[: max(1, n - slack)]
+
+
+# ---------------------------------------------------------------- queries
+@dataclass(frozen=True)
+class Term:
+    """One compiled term.
+
+    Attributes:
+        text: the term as given.
+        case_sensitive: the case rule that applies to it.
+        literal: the pattern run on the folded text (substring, phrase or regex).
+        stemmed: the word-form pattern, or None (``exact``, ``regex`` or no word).
+        stems: for each group of ``stemmed``, the stem it must have (None = literal).
+    """
+
+    text: str
+    case_sensitive: bool
+    literal: re.Pattern
+    stemmed: re.Pattern | None = None
+    stems: tuple[str | None, ...] = ()
+    regex: bool = False
+    word: bool = False
+    literal_lc: re.Pattern | None = None  # case-insensitive terms: the same patterns
+    stemmed_lc: re.Pattern | None = None  # for lowercased ASCII text (fast literal scans)
+    anchor: str | None = None  # ASCII text every hit holds once folded (lowercase if case-insensitive)
+
+    def spans(self, folded: str, start: int = 0, end: int | None = None, lower: str | None = None) -> list[tuple[int, int]]:
+        """Non-empty match spans in ``folded[start:end]``, sorted and merged.
+
+        ``lower`` may give ``folded.lower()``; case-insensitive ASCII terms then
+        scan it with case-sensitive patterns, which is much faster.
+        """
+        end = len(folded) if end is None else end
+        literal, stemmed = self.literal, self.stemmed
+        if lower is not None and self.literal_lc is not None:
+            folded, literal, stemmed = lower, self.literal_lc, self.stemmed_lc
+        out = [(m.start(), m.end()) for m in literal.finditer(folded, start, end) if m.end() > m.start()]
+        if stemmed is not None:
+            extra = []
+            pat, stems, pos = stemmed, self.stems, start
+            while True:
+                m = pat.search(folded, pos, end)
+                if m is None:
+                    break
+                s0 = m.start()
+                if s0 > 0 and (folded[s0 - 1].isalnum() or folded[s0 - 1] == "_"):
+                    pos = s0 + 1  # not at a word start (checked here so the pattern keeps a literal prefix)
+                    continue
+                pos = m.end()
+                for g, st in enumerate(stems, 1):
+                    if st is not None and stem(m.group(g)) != st:
+                        break
+                else:
+                    extra.append((s0, m.end()))
+            if extra:
+                return _merge(sorted(out + extra))
+        return _merge(out)
+
+
+@dataclass(frozen=True)
+class Query:
+    """Compiled search terms and the options that shape the passages."""
+
+    terms: tuple[Term, ...]
+    any_term: bool = False
+
+    @property
+    def labels(self) -> list[str]:
+        """The terms as given."""
+        return [t.text for t in self.terms]
+
+
+def _has_upper(term: str, regex: bool) -> bool:
+    if regex:
+        term = re.sub(r"\\.", "", term)
+    return any(c.isupper() for c in term)
+
+
+def _literal_pattern(t: str, regex: bool, word: bool) -> str:
+    pat = t if regex else _GAP.join(re.escape(w) for w in t.split())
+    return rf"(?<!\w)(?:{pat})(?!\w)" if word else pat
+
+
+def _stem_pattern(t: str, lower: bool) -> tuple[str, tuple[str | None, ...]] | None:
+    """The word-form pattern of a (folded) term: each word becomes ``prefix\\w*``
+    (a group whose stem is checked afterwards); None when the term has no word."""
+    parts, st_list, any_word = [], [], False
+    for w in t.split():
+        if _WORDISH.fullmatch(w):
+            wl = w.lower()
+            st = stem(wl)
+            prefix = (wl if lower else w)[: len(_stem_prefix(wl, st))]
+            parts.append(f"({re.escape(prefix)}\\w*)")
+            st_list.append(st)
+            any_word = True
+        else:
+            parts.append(f"({re.escape(w.lower() if lower else w)})")
+            st_list.append(None)
+    if not any_word:
+        return None
+    return _GAP.join(parts) + r"(?!\w)", tuple(st_list)
+
+
+def compile_query(
+    terms: Sequence[str],
+    *,
+    regex: bool = False,
+    case: str = "smart",
+    word: bool = False,
+    exact: bool = False,
+    any_term: bool = False,
+) -> Query:
+    """Compile search terms.
+
+    Args:
+        terms: the terms; a term with spaces is a phrase.
+        regex: terms are Python regular expressions.
+        case: ``smart`` (a capital makes a term case-sensitive), ``sensitive`` or ``insensitive``.
+        word: whole words only.
+        exact: no word forms (stemming off).
+        any_term: a passage needs one term, not all of them.
+
+    Raises:
+        UsageError: no term, an empty term or an invalid regular expression.
+
+    Example:
+        >>> q = compile_query(["negotiate"])
+        >>> q.terms[0].case_sensitive
+        False
+    """
+    if not terms:
+        raise UsageError("no search term given", "try `brief search ukraine`")
+    if case not in ("smart", "sensitive", "insensitive"):
+        raise UsageError(f"unknown case rule {case!r}", "use smart, sensitive or insensitive")
+    out = []
+    for raw in terms:
+        if not raw.strip():
+            raise UsageError("empty search term", "give a word, a phrase in quotes, or a --regex")
+        t = fold_str(raw)
+        sensitive = case == "sensitive" or (case == "smart" and _has_upper(t, regex))
+        flags = 0 if sensitive else re.IGNORECASE
+        try:
+            literal = re.compile(_literal_pattern(t, regex, word), flags)
+        except re.error as e:
+            where = f" at position {e.pos}" if e.pos is not None else ""
+            raise UsageError(
+                f"invalid regular expression {raw!r}: {e.msg}{where}",
+                "fix the pattern, escape special characters with \\, or drop --regex",
+            ) from None
+        except (OverflowError, RecursionError):
+            raise UsageError(f"regular expression too large: {raw[:40]!r}", "simplify the pattern") from None
+        stemmed = stemmed_lc = literal_lc = None
+        stems: tuple[str | None, ...] = ()
+        if not regex and not exact:
+            sp = _stem_pattern(t, lower=False)
+            if sp is not None:
+                stemmed = re.compile(sp[0], flags)
+                stems = sp[1]
+        if not sensitive and not regex and t.isascii():
+            # the same patterns, lowercased, for scanning lowercased ASCII text
+            literal_lc = re.compile(_literal_pattern(t.lower(), False, word))
+            if stemmed is not None:
+                stemmed_lc = re.compile(_stem_pattern(t, lower=True)[0])  # type: ignore[index]
+        anchor = None
+        words = t.split()
+        if not regex and words and t.isascii():
+            w0 = words[0]
+            if stemmed is not None and _WORDISH.fullmatch(w0):
+                w0 = w0[: len(_stem_prefix(w0.lower(), stem(w0.lower())))]
+            anchor = w0 if sensitive else w0.lower()
+        out.append(Term(raw, sensitive, literal, stemmed, stems, regex, word, literal_lc, stemmed_lc, anchor))
+    return Query(tuple(out), any_term)
+
+
+def find_hits(query: Query, source: str | Folded) -> list[list[tuple[int, int]]]:
+    """For each term, its hits as ``[start, end)`` offsets into the source text.
+
+    Example:
+        >>> find_hits(compile_query(["cafe"]), "Un café, un CAFE.")
+        [[(3, 7), (12, 16)]]
+    """
+    f = source if isinstance(source, Folded) else fold(source)
+    lower = None
+    if any(t.literal_lc is not None for t in query.terms):
+        # Folding removed the characters whose case rules differ from lower()
+        # (K, ſ, İ...), so lowercasing then matching case-sensitively finds what
+        # IGNORECASE would, much faster (literal prefixes).
+        lower = f.text.lower()
+        if len(lower) != len(f.text):
+            lower = None
+    out = []
+    src = f.source
+    for t in query.terms:
+        spans = t.spans(f.text, lower=lower)
+        if not f.identity:
+            spans = _merge([f.to_source(s, e) for s, e in spans])
+        if t.regex:  # a hit never runs across a blank line (passages never do)
+            spans = [(s, e) for s, e in spans if "\n" not in src[s:e] or not _BLANK_LINE.search(src, s, e)]
+        out.append(spans)
+    return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge sorted overlapping or touching spans."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+# ---------------------------------------------------------------- results
+@dataclass(frozen=True)
+class Passage:
+    """A passage that matches: ``source[start:end] == text``.
+
+    Attributes:
+        path: the document's display path (``<bundled>`` for the bundled article).
+        section_index: 1-based section number; 0 for the lead, -1 for back matter.
+        section_title: the section heading ("" for lead and back matter).
+        start: offset of the passage in the source.
+        end: offset after the passage.
+        text: the passage text.
+        hits: ``[start, end)`` source offsets of the matches inside the passage.
+        score: BM25 relevance when ranked, else None.
+    """
+
+    path: str
+    section_index: int
+    section_title: str
+    start: int
+    end: int
+    text: str
+    hits: tuple[tuple[int, int], ...]
+    score: float | None = None
+    tf: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    def to_dict(self) -> dict:
+        """The JSON object of ``brief search --json``."""
+        d = {
+            "type": "passage",
+            "path": self.path,
+            "section": {"index": self.section_index, "title": self.section_title},
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "hits": [[s, e] for s, e in self.hits],
+        }
+        if self.score is not None:
+            d["score"] = round(self.score, 4)
+        return d
+
+
+@dataclass(frozen=True)
+class FileMatch:
+    """Per-file figures: matching passages and hits."""
+
+    path: str
+    passages: int
+    hits: int
+
+    def to_dict(self) -> dict:
+        """JSON object for ``--count`` / ``--files-with-matches``."""
+        return {"type": "file", "path": self.path, "passages": self.passages, "hits": self.hits}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What a search found.
+
+    Attributes:
+        terms: the terms as given.
+        passages: the passages, in document order or by score (``rank``), capped by ``max``.
+        files: the files with at least one matching passage, in search order.
+        total_passages: matching passages before the ``max`` cap.
+        total_hits: hits inside matching passages, all files.
+        searched: number of documents searched.
+        errors: ``(path, message)`` for inputs that could not be read.
+        suggestions: close words from the documents when nothing matched.
+    """
+
+    terms: tuple[str, ...]
+    passages: tuple[Passage, ...] = ()
+    files: tuple[FileMatch, ...] = ()
+    total_passages: int = 0
+    total_hits: int = 0
+    searched: int = 0
+    errors: tuple[tuple[str, str], ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        """True when at least one passage matched."""
+        return self.total_passages > 0
+
+    def to_dict(self) -> dict:
+        """The final summary object of ``--json``."""
+        return {
+            "type": "summary",
+            "terms": list(self.terms),
+            "passages": self.total_passages,
+            "shown": len(self.passages),
+            "hits": self.total_hits,
+            "files_searched": self.searched,
+            "files_matched": len(self.files),
+            "errors": [{"path": p, "message": m} for p, m in self.errors],
+            "suggestions": list(self.suggestions),
+        }
+
+    def no_match_message(self) -> tuple[str, str | None]:
+        """The one-line message (and hint) for a search that found nothing."""
+        terms = " ".join(f'"{t}"' for t in self.terms)
+        where = f"{self.searched} files" if self.searched != 1 else "the document"
+        msg = f"no match for {terms} in {where}"
+        if self.suggestions:
+            return msg, "did you mean: " + ", ".join(self.suggestions) + "?"
+        return msg, None
+
+
+# ---------------------------------------------------------------- units & passages
+@dataclass(slots=True)
+class _Block:
+    start: int
+    end: int
+    section: Section
+    para: object  # the Paragraph, or None for a heading line
+
+
+def _doc_blocks(doc: Document, sections: Iterable[Section] | None) -> list[_Block]:
+    """Heading lines and paragraphs, in source order: passages never cross them."""
+    blocks: list[_Block] = []
+    secs = list(sections) if sections is not None else list(doc.all_sections())
+    src = doc.source
+    for sec in secs:
+        if sec.kind == "section" and sec.heading_end > sec.heading_start:
+            hs, he = sec.heading_start, sec.heading_end
+            while hs < he and src[hs].isspace():
+                hs += 1
+            while he > hs and src[he - 1].isspace():
+                he -= 1
+            if he > hs:
+                blocks.append(_Block(hs, he, sec, None))
+        for p in sec.paragraphs:
+            blocks.append(_Block(p.start, p.end, sec, p))
+    blocks.sort(key=lambda b: b.start)
+    return blocks
+
+
+def _block_units(b: _Block, unit: str) -> list[tuple[int, int]]:
+    p = b.para
+    if p is not None and unit == "sentence":
+        sents = p.sentences  # type: ignore[attr-defined]
+        if sents:
+            return [(s.start, s.end) for s in sents]
+    return [(b.start, b.end)]
+
+
+@dataclass
+class _DocPassages:
+    passages: list[Passage]
+    hits: int
+    n_units: int
+    unit_chars: int
+    df: list[int]
+
+
+def _overlapping(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> Iterator[tuple[int, int]]:
+    """Spans (sorted, disjoint) overlapping ``[s, e)``."""
+    j = bisect_left(starts, s)
+    if j > 0 and spans[j - 1][1] > s:
+        j -= 1
+    while j < len(spans) and spans[j][0] < e:
+        yield spans[j]
+        j += 1
+
+
+def _unit_ranges(
+    units: list[tuple[int, int]],
+    hits_by_term: list[list[tuple[int, int]]],
+    term_starts: list[list[int]],
+    any_term: bool,
+    unit: str,
+    context: int,
+    df: list[int],
+) -> tuple[list[list[int]], list[list[int]]]:
+    """Matching units of one block, grown by ``context`` and merged when they
+    overlap or touch: ``([[lo, hi], ...], term frequencies per unit)``. ``df`` is
+    updated with the units that hold each term."""
+    nterms = len(hits_by_term)
+    full = (1 << nterms) - 1
+    tfs: list[list[int]] = []
+    ranges: list[list[int]] = []
+    for ui, (us, ue) in enumerate(units):
+        tf = [sum(1 for _ in _overlapping(hits_by_term[t], term_starts[t], us, ue)) for t in range(nterms)]
+        tfs.append(tf)
+        mask = 0
+        for t in range(nterms):
+            if tf[t]:
+                mask |= 1 << t
+                df[t] += 1
+        if not mask or not (any_term or mask == full):
+            continue
+        lo, hi = ui, ui
+        if unit == "sentence" and context:
+            lo, hi = max(0, ui - context), min(len(units) - 1, ui + context)
+        if ranges and lo <= ranges[-1][1] + 1:
+            ranges[-1][1] = max(ranges[-1][1], hi)
+        else:
+            ranges.append([lo, hi])
+    return ranges, tfs
+
+
+def _passages(
+    doc: Document,
+    query: Query,
+    hits_by_term: list[list[tuple[int, int]]],
+    *,
+    unit: str,
+    context: int,
+    sections: Iterable[Section] | None,
+    stats: bool = False,
+) -> _DocPassages:
+    blocks = _doc_blocks(doc, sections)
+    bstarts = [b.start for b in blocks]
+    nterms = len(query.terms)
+    term_starts = [[h[0] for h in spans] for spans in hits_by_term]
+    # blocks touched by at least one hit
+    touched: set[int] = set()
+    for spans in hits_by_term:
+        for s, e in spans:
+            i = bisect_right(bstarts, s) - 1
+            if i < 0 or blocks[i].end <= s:
+                i += 1
+            while i < len(blocks) and blocks[i].start < e:
+                touched.add(i)
+                i += 1
+    all_hits = _merge(sorted(h for spans in hits_by_term for h in spans))
+    hit_starts = [h[0] for h in all_hits]
+    df = [0] * nterms
+    out: list[Passage] = []
+    total_hits = 0
+    src = doc.source
+    path = doc.display_path
+    for bi in sorted(touched):
+        b = blocks[bi]
+        units = _block_units(b, unit)
+        ranges, tfs = _unit_ranges(units, hits_by_term, term_starts, query.any_term, unit, context, df)
+        for lo, hi in ranges:
+            s, e = units[lo][0], units[hi][1]
+            hs = tuple((max(a, s), min(c, e)) for a, c in _overlapping(all_hits, hit_starts, s, e))
+            tf = [sum(tfs[k][t] for k in range(lo, hi + 1)) for t in range(nterms)]
+            sec = b.section
+            total_hits += len(hs)
+            out.append(Passage(path, sec.index, sec.title, s, e, src[s:e], hs, None, tuple(tf)))
+    n_units = unit_chars = 0
+    if stats:
+        for b in blocks:
+            for us, ue in _block_units(b, unit):
+                n_units += 1
+                unit_chars += ue - us
+    return _DocPassages(out, total_hits, n_units, unit_chars, df)
+
+
+def _bm25(passages: list[Passage], n_units: int, unit_chars: int, df: list[int], k1: float = 1.2, b: float = 0.75) -> list[Passage]:
+    """Score passages with BM25 (terms = query terms, documents = units) and sort them."""
+    if not passages:
+        return passages
+    avg = unit_chars / max(1, n_units)
+    idf = [math.log((n_units - d + 0.5) / (d + 0.5) + 1.0) for d in df]
+    scored = []
+    for p in passages:
+        length = p.end - p.start
+        norm = k1 * (1 - b + b * length / max(avg, 1.0))
+        score = sum(idf[t] * tf * (k1 + 1) / (tf + norm) for t, tf in enumerate(p.tf) if tf)
+        scored.append(Passage(p.path, p.section_index, p.section_title, p.start, p.end, p.text, p.hits, score, p.tf))
+    order = sorted(range(len(scored)), key=lambda i: -scored[i].score)  # stable: ties keep document order
+    return [scored[i] for i in order]
+
+
+def search_document(
+    doc: Document,
+    query: Query,
+    *,
+    unit: str = "sentence",
+    context: int = 0,
+    section: str | None = None,
+    rank: bool = False,
+    max_passages: int | None = None,
+) -> SearchResult:
+    """Search one loaded document.
+
+    Args:
+        doc: the document.
+        query: from :func:`compile_query`.
+        unit: ``sentence`` or ``paragraph``.
+        context: sentences of context on each side of a matching sentence.
+        section: limit to these sections (a selector as in ``brief show``).
+        rank: order by BM25 relevance instead of document order.
+        max_passages: keep at most this many passages.
+
+    Example:
+        >>> from osce_brief import parse
+        >>> doc = parse("Title\\n\\nWe negotiated. They talked. Negotiations ended.\\n")
+        >>> [p.text for p in search_document(doc, compile_query(["negotiate"])).passages]
+        ['We negotiated.', 'Negotiations ended.']
+    """
+    return _search_docs([(doc, None)], query, unit=unit, context=context, section=section, rank=rank,
+                        max_passages=max_passages)
+
+
+def _check_options(unit: str, context: int, max_passages: int | None) -> None:
+    if unit not in ("sentence", "paragraph"):
+        raise UsageError(f"unknown unit {unit!r}", "use --unit sentence or --unit paragraph")
+    if context < 0:
+        raise UsageError("context must be 0 or more", "give -C 1 for one sentence each side")
+    if max_passages is not None and max_passages < 1:
+        raise UsageError("--max must be 1 or more", "give --max 10, or leave it out")
+
+
+def _sections_for(doc: Document, spec: str | None) -> list[Section] | None:
+    if spec is None:
+        return None
+    from .select import select_sections, with_children
+
+    chosen: list[Section] = []
+    for s in select_sections(doc, spec):
+        for c in with_children(doc, s):
+            if c not in chosen:
+                chosen.append(c)
+    return chosen
+
+
+def _search_docs(docs, query, *, unit, context, section, rank, max_passages) -> SearchResult:
+    _check_options(unit, context, max_passages)
+    acc = _Acc(query, unit, context, section, rank)
+    for doc, hits in docs:
+        acc.add_doc(doc, hits)
+    return acc.result(rank, max_passages)
+
+
+class _Acc:
+    """Accumulates passages and BM25 statistics over documents."""
+
+    def __init__(self, query: Query, unit: str, context: int, section: str | None, rank: bool = False) -> None:
+        self.query, self.unit, self.context, self.section = query, unit, context, section
+        self.rank = rank
+        self.passages: list[Passage] = []
+        self.files: list[FileMatch] = []
+        self.n_units = 0
+        self.unit_chars = 0
+        self.df = [0] * len(query.terms)
+        self.hits = 0
+        self.searched = 0
+        self.errors: list[tuple[str, str]] = []
+        self.vocab_texts: list[str] = []
+        self.vocab_chars = 0
+        self.extra_passages = 0  # counted without building passages (streamed files)
+
+    def note_text(self, text: str) -> None:
+        """Keep some text for "did you mean" suggestions."""
+        if self.vocab_chars < 4_000_000:
+            self.vocab_texts.append(text)
+            self.vocab_chars += len(text)
+
+    def add_doc(self, doc: Document, hits: list[list[tuple[int, int]]] | None = None) -> None:
+        self.searched += 1
+        if hits is None:
+            hits = find_hits(self.query, doc.source)
+        secs = _sections_for(doc, self.section)
+        dp = _passages(doc, self.query, hits, unit=self.unit, context=self.context, sections=secs, stats=self.rank)
+        self.n_units += dp.n_units
+        self.unit_chars += dp.unit_chars
+        self.df = [a + b for a, b in zip(self.df, dp.df)]
+        if dp.passages:
+            self.passages.extend(dp.passages)
+            self.hits += dp.hits
+            self.files.append(FileMatch(doc.display_path, len(dp.passages), dp.hits))
+        else:
+            self.note_text(doc.source)
+
+    def merge(self, got: dict) -> None:
+        """Add the figures of a child process (see :func:`_fork_count`)."""
+        self.files.extend(FileMatch(p, n, h) for p, n, h in got["files"])
+        self.extra_passages += got["passages"]
+        self.hits += got["hits"]
+        self.searched += got["searched"]
+        self.errors.extend((p, m) for p, m in got["errors"])
+
+    def add_count(self, path: str, passages: int, hits: int, n_units: int = 0) -> None:
+        self.searched += 1
+        self.n_units += n_units
+        if passages:
+            self.extra_passages += passages
+            self.hits += hits
+            self.files.append(FileMatch(path, passages, hits))
+
+    def result(self, rank: bool, max_passages: int | None) -> SearchResult:
+        ps = self.passages
+        if rank:
+            ps = _bm25(ps, self.n_units, self.unit_chars, self.df)
+        total = len(ps) + self.extra_passages
+        if max_passages is not None:
+            ps = ps[:max_passages]
+        suggestions: tuple[str, ...] = ()
+        if total == 0 and self.vocab_texts:
+            suggestions = tuple(suggest(self.query, self.vocab_texts))
+        return SearchResult(
+            tuple(self.query.labels), tuple(ps), tuple(self.files), total, self.hits, self.searched,
+            tuple(self.errors), suggestions,
+        )
+
+
+# ---------------------------------------------------------------- suggestions
+def suggest(query: Query, texts: Iterable[str], n: int = 3) -> list[str]:
+    """Words of ``texts`` close to the query's words that do not occur there.
+
+    Example:
+        >>> suggest(compile_query(["blinkin"]), ["Antony Blinken met Lavrov."])
+        ['Blinken']
+    """
+    import difflib
+    from collections import Counter
+
+    forms: dict[str, Counter] = {}
+    for text in texts:
+        for w in _WORDISH.findall(text):
+            if len(w) >= 3:
+                key = fold_str(w).lower()
+                c = forms.get(key)
+                if c is None:
+                    forms[key] = c = Counter()
+                c[w] += 1
+    out: list[str] = []
+    for t in query.terms:
+        for w in fold_str(t.text).split():
+            wl = w.lower()
+            if not _WORDISH.fullmatch(wl) or wl in forms:
+                continue
+            for cand in difflib.get_close_matches(wl, forms.keys(), n=n, cutoff=0.75):
+                best = forms[cand].most_common(1)[0][0]
+                if best not in out:
+                    out.append(best)
+    return out[:n]
+
+
+# ---------------------------------------------------------------- many files
+def split_terms_paths(args: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split ``TERM... [PATH...]``: trailing arguments that name files, directories,
+    URLs or ``-`` are paths; the first argument is always a term.
+
+    Example:
+        >>> split_terms_paths(["arms control", "nato", "/"])
+        (['arms control', 'nato'], ['/'])
+    """
+    args = list(args)
+    k = len(args)
+    while k > 1:
+        a = args[k - 1]
+        if a == "-" or os.path.exists(a) or re.match(r"(?i)https?://", a) or a.lower().endswith(
+            SEARCH_EXTENSIONS + (".html", ".htm")
+        ):
+            k -= 1
+        else:
+            break
+    return args[:k], args[k:]
+
+
+def iter_paths(paths: Sequence[str], on_error: Callable[[str, str], None]) -> Iterator[str]:
+    """Expand directories (recursively, ``.txt`` and ``.md`` files, sorted, hidden
+    entries skipped); other paths are yielded as given."""
+    for p in paths:
+        if p != "-" and os.path.isdir(p):
+            def onerror(e: OSError, _p=p) -> None:
+                on_error(getattr(e, "filename", None) or _p, (e.strerror or str(e)).lower())
+
+            for root, dirs, files in os.walk(p, onerror=onerror):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in sorted(files):
+                    if not f.startswith(".") and f.lower().endswith(SEARCH_EXTENSIONS):
+                        yield os.path.join(root, f)
+        else:
+            yield p
+
+
+def search(
+    terms: Sequence[str],
+    paths: Sequence[str] | None = None,
+    *,
+    regex: bool = False,
+    case: str = "smart",
+    word: bool = False,
+    exact: bool = False,
+    any_term: bool = False,
+    unit: str = "sentence",
+    context: int = 0,
+    section: str | None = None,
+    rank: bool = False,
+    max_passages: int | None = None,
+    mode: str = "passages",
+    encoding: str | None = None,
+    max_bytes: int | None = None,
+    fmt: str | None = None,
+) -> SearchResult:
+    """Search the bundled article (no ``paths``) or files and directories.
+
+    Args:
+        terms: search terms (see :func:`compile_query`).
+        paths: files, directories (searched recursively for .txt/.md), URLs or ``-``.
+        mode: ``passages`` (build every passage), ``count`` (per-file counts only)
+            or ``files`` (which files match); the last two may stream big files.
+        max_bytes: refuse files larger than this (None: the loader's default, but
+            big files are streamed without a cap in ``count``/``files`` mode).
+        other: as in :func:`compile_query` and :func:`search_document`.
+
+    Returns:
+        The result; unreadable inputs are listed in ``errors`` and skipped.
+
+    Raises:
+        UsageError: bad terms or options (checked before any file is read).
+        InputError / SectionError: for a single input that cannot be searched.
+    """
+    from .loaders import DEFAULT_MAX_BYTES
+
+    query = compile_query(terms, regex=regex, case=case, word=word, exact=exact, any_term=any_term)
+    _check_options(unit, context, max_passages)
+    if mode not in ("passages", "count", "files"):
+        raise UsageError(f"unknown mode {mode!r}", "use passages, count or files")
+    acc = _Acc(query, unit, context, section, rank)
+    paths = list(paths or [])
+    single = len(paths) <= 1 and not (paths and os.path.isdir(paths[0]))
+    cap = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
+
+    def on_error(path: str, msg: str) -> None:
+        acc.errors.append((path, _strip_path(path, msg)))
+
+    if not paths:
+        from .loaders import load
+
+        acc.add_doc(load(None, encoding=encoding, fmt=fmt))
+        return acc.result(rank, max_passages)
+    files = list(iter_paths(paths, on_error))
+
+    def run(acc: _Acc, part: list[str]) -> None:
+        for p in part:
+            try:
+                _search_path(acc, p, query, mode, cap, max_bytes is None, encoding, fmt)
+            except (InputError, SectionError) as e:
+                if single:
+                    raise
+                acc.errors.append((p, _strip_path(p, e.message)))
+
+    if mode != "passages" and len(files) >= PARALLEL_FILES and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2:
+        half = len(files) // 2
+        child = _fork_count(lambda sub: run(sub, files[half:]), query, unit, context, section)
+        run(acc, files[:half])
+        got = child()
+        if got is None:  # the child failed: search its half here
+            run(acc, files[half:])
+        else:
+            acc.merge(got)
+    else:
+        run(acc, files)
+    return acc.result(rank, max_passages)
+
+
+#: Counting (``-c``/``-l``) at least this many files uses a second process.
+PARALLEL_FILES = 400
+
+
+def _strip_path(path: str, message: str) -> str:
+    """Error messages from the loader start with the path: drop it (it is shown anyway)."""
+    return message[len(path) + 2 :] if message.startswith(path + ": ") else message
+
+
+def _fork_count(work: Callable[["_Acc"], None], query: Query, unit: str, context: int, section: str | None):
+    """Run ``work`` on a fresh accumulator in a forked child; return a function that
+    waits for it and gives its figures (or None if the child failed)."""
+    import json
+
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 0
+        try:
+            os.close(r)
+            sub = _Acc(query, unit, context, section)
+            work(sub)
+            data = json.dumps({
+                "files": [[f.path, f.passages, f.hits] for f in sub.files],
+                "passages": len(sub.passages) + sub.extra_passages,
+                "hits": sub.hits,
+                "searched": sub.searched,
+                "errors": sub.errors,
+            }).encode()
+            view = memoryview(data)
+            while view:
+                n = os.write(w, view)
+                view = view[n:]
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(w)
+
+    def wait() -> dict | None:
+        with os.fdopen(r, "rb") as fh:
+            data = fh.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not data:
+            return None
+        return json.loads(data)
+
+    return wait
+
+
+def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_stream: bool,
+                 encoding: str | None, fmt: str | None) -> None:
+    from .loaders import decode, load, parse, read_bytes
+
+    lp = p.lower()
+    if p == "-" or re.match(r"(?i)https?://", p) or lp.endswith((".html", ".htm")) or fmt == "html":
+        acc.add_doc(load(p, encoding=encoding, fmt=fmt, max_bytes=cap))
+        return
+    if mode != "passages" and acc.section is None and encoding is None and fmt != "markdown" \
+            and not lp.endswith((".md", ".markdown")):
+        try:
+            size = os.path.getsize(p)
+        except OSError:
+            size = 0
+        if size >= STREAM_THRESHOLD and (uncapped_stream or size <= cap):
+            counted = count_file(p, query, unit=acc.unit, context=acc.context, first_only=mode == "files")
+            if counted is not None:
+                acc.add_count(p, counted[0], counted[1])
+                return
+    data = read_bytes(p, cap)
+    if encoding is None and data.isascii() and b"\x00" not in data:
+        # ASCII: no folding to do, so a missing anchor rules the file out at once
+        low = None
+        for t in query.terms:
+            if t.anchor is None:
+                continue
+            if not t.case_sensitive and low is None:
+                low = data.lower()
+            has = t.anchor.encode() in (data if t.case_sensitive else low)
+            if has and query.any_term:
+                break
+            if not has and not query.any_term:
+                acc.searched += 1
+                acc.note_text(data.decode("ascii"))
+                return
+        else:
+            if query.any_term and all(t.anchor is not None for t in query.terms):
+                acc.searched += 1
+                acc.note_text(data.decode("ascii"))
+                return
+        text = data.decode("ascii")
+    else:
+        text = decode(data, p, encoding)
+    del data
+    if not text or text.isspace():
+        acc.searched += 1
+        return
+    folded = fold(text)
+    hits = find_hits(query, folded)
+    have = [bool(h) for h in hits]
+    if not (any(have) if query.any_term else all(have)):
+        acc.searched += 1
+        acc.note_text(text)
+        return
+    if mode == "files" and acc.section is None and (query.any_term or len(query.terms) == 1):
+        # a file matches when a hit touches some text (units tile all non-space text)
+        n = sum(1 for spans in hits for s, e in spans if text[s:e].strip())
+        if n:
+            acc.add_count(p, 1, n)
+            return
+    acc.add_doc(parse(text, p, fmt), hits)
+
+
+# ---------------------------------------------------------------- streaming counts
+# ``--count`` and ``-l`` on big files: the file is read in blocks of about 8 MB cut
+# at blank lines (passages never cross a blank line), candidates are found with
+# byte-level scans, and only the paragraphs around candidates are decoded, folded
+# and matched exactly. Memory stays at a few blocks, whatever the file size.
+_CHUNK = 8 << 20
+_LOWER = bytes(range(256)).lower()
+_ASCII_BYTES = bytes(range(128))
+_universe: list[tuple[str, str]] | None = None
+# Every block of code points that holds characters with a decomposition or a
+# combining class (CJK ideographs, private use and unassigned planes have none
+# that fold to ASCII or to nothing).
+_RANGES = ((0x80, 0x3400), (0xA000, 0xAC00), (0xD7A4, 0xD800), (0xF900, 0x20000), (0xE0000, 0xE1000))
+
+
+def _fold_universe() -> list[tuple[str, str]]:
+    """(char, folded) for the non-ASCII characters whose fold differs from themselves."""
+    global _universe
+    if _universe is None:
+        import unicodedata
+
+        from .textnorm import _SPECIAL, fold_char
+
+        dec, comb = unicodedata.decomposition, unicodedata.combining
+        out = []
+        for a, b in _RANGES:
+            for cp in range(a, b):
+                c = chr(cp)
+                if dec(c) or comb(c) or c in _SPECIAL:
+                    f = fold_char(c)
+                    if f != c:
+                        out.append((c, f))
+        _universe = out
+    return _universe
+
+
+def _trie_regex(words: Iterable[bytes]) -> bytes:
+    """A regex (bytes) matching exactly the given byte strings, as a trie."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for byte in w:
+            node = node.setdefault(byte, {})
+        node[None] = True
+
+    def build(node: dict) -> bytes:
+        end = None in node
+        kids = [(k, v) for k, v in node.items() if k is not None]
+        if not kids:
+            return b""
+        leaves = [k for k, v in kids if list(v) == [None]]
+        alts = [re.escape(bytes([k])) + build(v) for k, v in kids if list(v) != [None]]
+        if leaves:
+            alts.append(b"[" + b"".join(re.escape(bytes([k])) for k in leaves) + b"]")
+        body = alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
+        return b"(?:" + body + b")?" if end else body
+
+    return build(trie)
+
+
+@dataclass
+class _StreamTerm:
+    anchor: bytes  # ASCII anchor every hit contains (folded; lowercase when insensitive)
+    insensitive: bool
+    ascii_re: re.Pattern  # anchor occurrences in the (lowered) bytes
+    checks: dict[bytes, bytes]  # relevant character (UTF-8) -> its pattern with context checks
+    prefixes: dict[bytes, list[bytes]]  # first two bytes -> relevant characters
+    simple: bool  # a one-word literal/stem term that bytes alone can decide
+    cache: dict = field(default_factory=dict)
+
+    def fuzzy(self, nonascii: bytes) -> list[re.Pattern]:
+        """Patterns for the relevant characters present in ``nonascii`` (the chunk's
+        non-ASCII bytes), one per lead byte so each keeps a literal prefix."""
+        chars = set(nonascii.decode("utf-8", "replace"))
+        present = [e for e in (c.encode() for c in chars) if e in self.checks]
+        key = frozenset(present)
+        pats = self.cache.get(key)
+        if pats is None:
+            by_lead: dict[int, list[bytes]] = {}
+            for e in sorted(present):
+                by_lead.setdefault(e[0], []).append(self.checks[e])
+            pats = [re.compile(b"|".join(v)) for v in by_lead.values()]
+            if len(self.cache) < 256:
+                self.cache[key] = pats
+        return pats
+
+
+def _stream_terms(query: Query) -> list[_StreamTerm] | None:
+    """Byte-level plans for each term, or None when a term needs a full scan."""
+    out = []
+    for t in query.terms:
+        if t.regex:
+            return None
+        words = fold_str(t.text).split()
+        if not words or any(not w.isascii() for w in words):
+            return None
+        insens = not t.case_sensitive
+        w0 = words[0]
+        if t.stemmed is not None and _WORDISH.fullmatch(w0):
+            st = stem(w0.lower())
+            anchor = w0[: len(_stem_prefix(w0.lower(), st))]
+        else:
+            anchor = w0
+        if insens:
+            anchor = anchor.lower()
+        a = anchor.encode()
+        aset = set(anchor.lower() if insens else anchor)
+        # non-ASCII characters whose fold can be part of the anchor
+        rel: dict[bytes, str] = {}
+        for c, f in _fold_universe():
+            ff = f.lower() if insens else f
+            if ff == "" or any(ch in aset for ch in ff):
+                rel[c.encode()] = ff
+        if insens:
+            for c in ("\u212a", "\u017f", "\u0130", "\u0131"):  # case-folding oddities of re.IGNORECASE
+                rel.setdefault(c.encode(), c.lower())
+        # Context checks keep the scans from stopping at every accented letter:
+        # a character standing for anchor[i] needs anchor[i-1] (or another
+        # non-ASCII character) before it when i > 0 always, and likewise after it.
+        zw = _trie_regex(enc for enc, ff in rel.items() if ff == "")
+        lead2 = _trie_regex({enc[:2] for enc, ff in rel.items() if ff != ""})
+        skip = b"(?:" + zw + b")*" if zw else b""  # zero-width characters may come first
+        after_any = b"|" + lead2  # then another non-ASCII character may follow
+
+        def cls(chars: Iterable[str]) -> bytes:
+            return b"".join(re.escape(ch.encode()) for ch in sorted(set(chars)))
+
+        checks: dict[bytes, bytes] = {}
+        prefixes: dict[bytes, list[bytes]] = {}
+        for enc, ff in rel.items():
+            e = re.escape(enc)
+            behind = b"[\x80-\xff]" * len(enc)
+            if ff == "" and len(anchor) > 1:
+                # soft hyphen, accent, zero-width: between two anchor characters
+                pairs = sorted({(anchor[i - 1], anchor[i]) for i in range(1, len(anchor))})
+                alts = [
+                    b"(?<=[" + cls(x) + rb"\x80-\xbf]" + behind + b")(?=" + skip + b"(?:[" + cls(y) + b"]" + after_any + b"))"
+                    for x, y in pairs
+                ]
+                e += b"(?:" + b"|".join(alts) + b")"
+            elif len(ff) == 1:
+                pos = [i for i, ch in enumerate(anchor) if ch == ff]
+                if pos and all(i > 0 for i in pos):
+                    e += b"(?<=[" + cls(anchor[i - 1] for i in pos) + rb"\x80-\xbf]" + behind + b")"
+                if pos and all(i < len(anchor) - 1 for i in pos):
+                    e += b"(?=" + skip + b"(?:[" + cls(anchor[i + 1] for i in pos) + b"]" + after_any + b"))"
+            checks[enc] = e
+            prefixes.setdefault(enc[:2], []).append(enc)
+        simple = len(words) == 1 and not t.word
+        out.append(_StreamTerm(a, insens, re.compile(re.escape(a)), checks, prefixes, simple))
+    return out
+
+
+def _is_blank(line: bytes) -> bool:
+    if line.isascii():
+        return not line.decode("ascii").strip()
+    return not line.decode("utf-8", "replace").strip()
+
+
+def _block_bounds(buf: bytes, p: int) -> tuple[int, int]:
+    """The blank-line-delimited block of ``buf`` around byte ``p``: ``[s, e)``."""
+    s = buf.rfind(b"\n", 0, p) + 1
+    while s > 0:
+        ps = buf.rfind(b"\n", 0, s - 1) + 1
+        if _is_blank(buf[ps : s - 1]):
+            break
+        s = ps
+    n = len(buf)
+    e = buf.find(b"\n", p)
+    if e < 0:
+        return s, n
+    while e < n:
+        nx = buf.find(b"\n", e + 1)
+        if nx < 0:
+            nx = n
+        if _is_blank(buf[e + 1 : nx]):
+            break
+        e = nx
+    return s, e
+
+
+_list_item: re.Pattern | None = None
+
+
+def _is_prose(text: str) -> bool:
+    """As the text loader decides: a block of list items is not split into sentences."""
+    global _list_item
+    if _list_item is None:
+        try:
+            from .loaders.text import _LIST_ITEM as pat
+        except ImportError:  # pragma: no cover
+            pat = re.compile(r"^\s*(?:[-*+\u2022\u2013\u25aa>]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s+")
+        _list_item = pat
+    lines = text.splitlines()
+    if not lines or not _list_item.match(lines[0].strip()):
+        return True
+    return not all(_list_item.match(ln.strip()) or ln[:1] in " \t" for ln in lines[1:])
+
+
+def block_count(text: str, query: Query, unit: str = "sentence", context: int = 0, prose: bool = True) -> tuple[int, int]:
+    """(passages, hits) that one block of text (a paragraph) yields."""
+    from .segment import sentence_spans
+
+    return _count_units(text, find_hits(query, text), query, unit, context, prose)
+
+
+def _count_units(text: str, hits: list[list[tuple[int, int]]], query: Query, unit: str, context: int,
+                 prose: bool) -> tuple[int, int]:
+    from .segment import sentence_spans
+
+    if not any(hits):
+        return 0, 0
+    units = sentence_spans(text) if unit == "sentence" and prose else []
+    if not units:
+        s, e = 0, len(text)
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        units = [(s, e)] if e > s else []
+    term_starts = [[h[0] for h in spans] for spans in hits]
+    ranges, _ = _unit_ranges(units, hits, term_starts, query.any_term, unit, context, [0] * len(hits))
+    all_hits = _merge(sorted(h for spans in hits for h in spans))
+    starts = [h[0] for h in all_hits]
+    nh = sum(sum(1 for _ in _overlapping(all_hits, starts, units[lo][0], units[hi][1])) for lo, hi in ranges)
+    return len(ranges), nh
+
+
+_GUT_START = re.compile(rb"(?m)^[ \t\f\v]*\*{3}\s*start of (?:the|this) project gutenberg")
+
+
+def _gutenberg_end(low: bytes, start: int) -> int | None:
+    """Byte offset of the first end-of-Gutenberg line at or after ``start`` in lowered bytes."""
+    pos = start
+    while True:
+        k = low.find(b"project gutenberg", pos)
+        if k < 0:
+            return None
+        ls = low.rfind(b"\n", 0, k) + 1
+        line = low[ls:k].strip()
+        if re.fullmatch(rb"\*{3}\s*end of (?:the|this)|end of(?: the)?", line):
+            return ls
+        pos = k + 1
+
+
+def count_file(path: str, query: Query, *, unit: str = "sentence", context: int = 0,
+               first_only: bool = False, workers: int | None = None) -> tuple[int, int] | None:
+    """Count matching passages and hits in a big plain-text file without loading it.
+
+    Gives the same figures as building the Document and its passages (the file
+    is read in blocks cut at blank lines; only paragraphs around candidates are
+    decoded). Returns None when the file must be read the ordinary way
+    (UTF-16, NUL bytes, Markdown).
+
+    Args:
+        first_only: stop at the first matching passage (``-l``).
+        workers: processes to use (default: 2 on a POSIX machine with 2+ CPUs);
+            the second half of the file is counted in a forked child.
+    """
+    from .loaders import detect_format
+
+    plans = _stream_terms(query)
+    nterms = len(query.terms)
+    try:
+        fh = open(path, "rb")
+    except OSError as e:
+        raise InputError(f"{path}: {(e.strerror or str(e)).lower()}", "check the path and its permissions") from None
+    with fh:
+        head = fh.read(65536)
+        if b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return None
+        if detect_format(head.decode("utf-8", "replace"), path) != "text":
+            return None
+        size = os.fstat(fh.fileno()).st_size
+        fh.seek(0)
+        st = _StreamState(query, plans, nterms, unit, context, first_only)
+        st.gut = b"project gutenberg" in head[:20000].lower()
+        # the first chunk: Gutenberg front matter, BOM
+        st.scan(fh, 0, None, first=True, limit_chunks=1)
+        if (first_only and st.passages) or st.eof:
+            return st.passages, st.hits
+        if workers is None:
+            workers = 2 if hasattr(os, "fork") and (os.cpu_count() or 1) >= 2 and not first_only else 1
+        rest = st.base
+        if workers < 2 or (st.gut_start is not None and st.gut_end is None) or size - rest < 2 * _CHUNK:
+            st.scan(fh, rest, None)
+            return st.passages, st.hits
+        mid = _boundary(fh, rest + (size - rest) // 2)
+        if mid is None:
+            st.scan(fh, rest, None)
+            return st.passages, st.hits
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: count [mid, end)
+            code = 0
+            try:
+                os.close(r)
+                child = _StreamState(query, plans, nterms, unit, context, False)
+                child.gut, child.gut_start, child.gut_end = st.gut, st.gut_start, st.gut_end
+                with open(path, "rb") as fh2:
+                    child.scan(fh2, mid, None)
+                os.write(w, f"{child.passages} {child.hits}".encode())
+            except BaseException:  # pragma: no cover - reported as a failure below
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(w)
+        try:
+            st.scan(fh, rest, mid)
+        finally:
+            with os.fdopen(r, "rb") as rf:
+                out = rf.read()
+            _, status = os.waitpid(pid, 0)
+        if status != 0 or not out:
+            # the child failed: count its half here
+            st2 = _StreamState(query, plans, nterms, unit, context, False)
+            st2.gut, st2.gut_start, st2.gut_end = st.gut, st.gut_start, st.gut_end
+            st2.scan(fh, mid, None)
+            return st.passages + st2.passages, st.hits + st2.hits
+        cp, ch = (int(x) for x in out.split())
+        return st.passages + cp, st.hits + ch
+
+
+def _boundary(fh, pos: int) -> int | None:
+    """The first block boundary (just after a newline that ends a blank line's predecessor) at or after ``pos``."""
+    fh.seek(pos)
+    buf = fh.read(1 << 20)
+    k = buf.find(b"\n\n")
+    k2 = buf.find(b"\n\r\n")
+    cands = [x for x in (k, k2) if x >= 0]
+    if not cands:
+        return None
+    return pos + min(cands) + 1
+
+
+class _StreamState:
+    """Counts and Gutenberg bounds while streaming through a file."""
+
+    def __init__(self, query, plans, nterms, unit, context, first_only) -> None:
+        self.query, self.plans, self.nterms = query, plans, nterms
+        self.unit, self.context, self.first_only = unit, context, first_only
+        self.gut = False
+        self.gut_start: int | None = None
+        self.gut_end: int | None = None
+        self.passages = self.hits = 0
+        self.base = 0
+        self.eof = False
+
+    def scan(self, fh, start: int, stop: int | None, first: bool = False, limit_chunks: int | None = None) -> None:
+        """Count the chunks of ``[start, stop)`` (``stop`` None: to the end); both are block boundaries."""
+        fh.seek(start)
+        self.base = start
+        carry = b""
+        done = 0
+        while True:
+            want = _CHUNK if stop is None else min(_CHUNK, stop - self.base - len(carry))
+            data = fh.read(want) if want > 0 else b""
+            buf = carry + data if carry else data
+            last = not data
+            if data and not (stop is not None and self.base + len(buf) >= stop):
+                cut = max(buf.rfind(b"\n\n"), buf.rfind(b"\n\r\n"))
+                if cut < 0:
+                    carry = buf
+                    continue
+                chunk, carry = buf[: cut + 1], buf[cut + 1 :]
+            else:
+                chunk, carry = buf, b""
+                last = True
+            if first and chunk.startswith(b"\xef\xbb\xbf"):
+                chunk = b"   " + chunk[3:]
+            low = chunk.translate(_LOWER)
+            if self.gut and first:
+                m = _GUT_START.search(low)
+                if m:
+                    nl = low.find(b"\n", m.end())
+                    self.gut_start = len(low) if nl < 0 else nl + 1
+            if self.gut_start is not None and self.gut_end is None:
+                k = _gutenberg_end(low, max(0, self.gut_start - self.base))
+                if k is not None:
+                    self.gut_end = self.base + k
+            first = False
+            p, h = _count_chunk(chunk, low, self.base, self.query, self.plans, self.nterms, self.unit, self.context,
+                                self.gut_start, self.gut_end, self.first_only)
+            self.passages += p
+            self.hits += h
+            self.base += len(chunk)
+            done += 1
+            if last and stop is None:
+                self.eof = True
+            if (self.first_only and self.passages) or last:
+                return
+            if limit_chunks is not None and done >= limit_chunks:
+                return  # bytes read past the chunk are dropped: the next scan seeks to self.base
+
+
+def _count_chunk(chunk: bytes, low: bytes, base: int, query: Query, plans: list[_StreamTerm] | None, nterms: int,
+                 unit: str, context: int, gut_start: int | None, gut_end: int | None, first_only: bool) -> tuple[int, int]:
+    def prose(s: int, text: str) -> bool:
+        a = base + s
+        if gut_start is not None and (a < gut_start or (gut_end is not None and a >= gut_end)):
+            return False
+        return _is_prose(text)
+
+    if plans is None:  # a term bytes cannot anchor (a regex...): decode the chunk
+        text = chunk.decode("utf-8", "replace")
+        cands = sorted({a for spans in find_hits(query, text) for a, _ in spans})
+        passages = hits = 0
+        i = 0
+        while i < len(cands):
+            s = text.rfind("\n\n", 0, cands[i]) + 1
+            m = re.compile(r"\n[^\S\n]*\n").search(text, cands[i])
+            e = m.start() if m else len(text)
+            while i < len(cands) and cands[i] < e:
+                i += 1
+            block = text[s:e]
+            got = block_count(block, query, unit, context, prose(len(text[:s].encode("utf-8", "replace")), block))
+            passages += got[0]
+            hits += got[1]
+            if first_only and passages:
+                break
+        return passages, hits
+    raw = chunk
+    found: list[tuple[int, int, int]] = []  # (pos, term, kind 0=ascii 1=fuzzy)
+    nonascii = raw.translate(None, _ASCII_BYTES)
+    for ti, pl in enumerate(plans):
+        hay = low if pl.insensitive else raw
+        k = hay.find(pl.anchor)
+        while k >= 0:
+            found.append((k, ti, 0))
+            k = hay.find(pl.anchor, k + 1)
+        if nonascii:
+            for pat in pl.fuzzy(nonascii):
+                found.extend((m.start(), ti, 1) for m in pat.finditer(hay) if _token_has(hay, m.start(), pl))
+    if not found:
+        return 0, 0
+    found.sort()
+    cands = [f[0] for f in found]
+    kinds = found
+    passages = hits = 0
+    i = 0
+    n = len(cands)
+    while i < n:
+        s, e = _block_bounds(raw, cands[i])
+        j = i
+        while j < n and cands[j] < e:
+            j += 1
+        decided = None
+        if all(kinds[k][2] == 0 and plans[kinds[k][1]].simple for k in range(i, j)):
+            spans = [_hit_span(low, raw, kinds[k], query, plans) for k in range(i, j)]
+            if all(sp is not False for sp in spans):
+                if j == i + 1 and (nterms == 1 or query.any_term):
+                    decided = (1, 1) if spans[0] else (0, 0)
+                else:
+                    decided = _count_from_spans(raw, s, e, kinds[i:j], spans, query, unit, context, prose)
+        if decided is None:
+            text = raw[s:e].decode("utf-8", "replace")
+            decided = block_count(text, query, unit, context, prose(s, text))
+        passages += decided[0]
+        hits += decided[1]
+        if first_only and passages:
+            break
+        i = j
+    return passages, hits
+
+
+_ASCII_WORD = re.compile(rb"[A-Za-z0-9_]*")
+_TOKEN = re.compile(rb"\S+")
+_LAST_WS = re.compile(rb"[\t\r\f\v](?!.*[\t\r\f\v])", re.S)
+
+
+def _token_has(hay: bytes, p: int, pl: _StreamTerm) -> bool:
+    """Does the whitespace-delimited token around byte ``p`` hold the anchor once
+    folded? (An anchor has no whitespace, so it never crosses ASCII whitespace.)"""
+    a = max(0, p - 256)
+    s = max(hay.rfind(b" ", a, p), hay.rfind(b"\n", a, p)) + 1
+    m = _LAST_WS.search(hay, s, p)  # rarer whitespace inside
+    if m:
+        s = m.end()
+    e = _TOKEN.match(hay, p, p + 256)
+    end = e.end() if e else p
+    if (s == 0 and a > 0) or end >= p + 256:
+        return True  # a very long token: keep the candidate
+    f = fold_str(hay[s:end].decode("utf-8", "replace"))
+    return pl.anchor.decode() in (f.lower() if pl.insensitive else f)
+
+
+def _hit_span(low: bytes, raw: bytes, cand: tuple[int, int, int], query: Query,
+              plans: list[_StreamTerm]):
+    """The hit (byte span) an ASCII candidate of a one-word term makes, None if it
+    makes none, or False when the bytes alone cannot tell (non-ASCII neighbours)."""
+    p, ti, _kind = cand
+    pl = plans[ti]
+    t = query.terms[ti]
+    hay = low if pl.insensitive else raw
+    q = _ASCII_WORD.match(hay, p).end()
+    if q < len(hay) and hay[q] >= 0x80:
+        return False
+    before = hay[p - 1] if p > 0 else 0x20
+    if before >= 0x80:
+        return False
+    word = fold_str(t.text).strip()
+    lit = (word.lower() if pl.insensitive else word).encode()
+    end = p + len(lit) if hay.startswith(lit, p) else None
+    if t.stemmed is not None and not (chr(before).isalnum() or before == 0x5F):
+        w = hay[p:q].decode("ascii")
+        if w and stem(w) == t.stems[0]:
+            end = q if end is None else max(end, q)
+    return None if end is None else (p, end)
+
+
+def _count_from_spans(raw: bytes, s: int, e: int, cands, spans, query: Query, unit: str, context: int,
+                      prose: Callable[[int, str], bool]) -> tuple[int, int]:
+    """(passages, hits) of the block ``raw[s:e]`` from hits already known in bytes."""
+    block = raw[s:e]
+    ascii_block = block.isascii()
+    text = block.decode("ascii") if ascii_block else block.decode("utf-8", "replace")
+
+    def char(off: int) -> int:
+        return off if ascii_block else len(block[:off].decode("utf-8", "replace"))
+
+    hits: list[list[tuple[int, int]]] = [[] for _ in query.terms]
+    for (p, ti, _k), sp in zip(cands, spans):
+        if sp:
+            hits[ti].append((char(sp[0] - s), char(sp[1] - s)))
+    hits = [_merge(sorted(h)) for h in hits]
+    return _count_units(text, hits, query, unit, context, prose(s, text))

@@ -1,0 +1,153 @@
+"""Text folding for search: accents, curly quotes and ligatures, with offsets kept.
+
+:func:`fold` turns a text into a *folded* copy in which accents are dropped
+(``café`` -> ``cafe``, ``São`` -> ``Sao``), compatibility forms are decomposed
+(``ﬁ`` -> ``fi``, no-break space -> space), curly quotes and apostrophes become
+straight ones and soft hyphens / zero-width characters disappear. Case is kept:
+matching decides about case itself.
+
+Folding changes lengths (a decomposed ``e`` + combining accent becomes one
+``e``, ``ß`` becomes ``ss``), so the result carries a map back to the source:
+:meth:`Folded.to_source` turns a ``[start, end)`` span of the folded text into
+the span of the original text that produced it. Pure-ASCII text (the common
+case) is returned as is, with an identity map and no copy.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+
+#: Characters folded by hand (NFKD leaves them alone or gets them wrong for search).
+_SPECIAL = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00df": "ss", "\u1e9e": "SS", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u0152": "OE",
+    "\u00f8": "o", "\u00d8": "O", "\u0111": "d", "\u0110": "D", "\u0142": "l", "\u0141": "L",
+    "\u0131": "i", "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_cache: dict[str, str] = {}
+_run_cache: dict[str, tuple[str, tuple[int, ...] | None]] = {}
+
+
+def fold_char(c: str) -> str:
+    """The folded form of one character (``""`` for combining marks and zero-width ones)."""
+    f = _cache.get(c)
+    if f is None:
+        if c < "\x80":
+            f = c
+        elif c in _SPECIAL:
+            f = _SPECIAL[c]
+        else:
+            d = unicodedata.normalize("NFKD", c)
+            f = "".join(x for x in d if not unicodedata.combining(x))
+            if f != c:
+                # NFKD output may itself hold characters we fold by hand (e.g. ’).
+                f = "".join(_SPECIAL.get(x, x) for x in f)
+        _cache[c] = f
+    return f
+
+
+def fold_str(s: str) -> str:
+    """Fold a short string (a search term) the same way :func:`fold` folds text."""
+    if s.isascii():
+        return s
+    return "".join(fold_char(c) for c in s)
+
+
+class Folded:
+    """A folded text and its map back to the source.
+
+    Attributes:
+        text: the folded text.
+        source: the original text.
+    """
+
+    __slots__ = ("text", "source", "_fb", "_sb", "_atomic")
+
+    def __init__(self, text: str, source: str, fb: list[int] | None = None, sb: list[int] | None = None,
+                 atomic: list[bool] | None = None) -> None:
+        self.text = text
+        self.source = source
+        # Segments of the folded text: segment k starts at folded offset fb[k] and
+        # source offset sb[k]; it is linear (1:1) or atomic (one source character
+        # that folded to zero or several characters).
+        self._fb = fb
+        self._sb = sb
+        self._atomic = atomic
+
+    @property
+    def identity(self) -> bool:
+        """True when folded offsets are source offsets."""
+        return self._fb is None
+
+    def to_source(self, fs: int, fe: int) -> tuple[int, int]:
+        """Map the folded span ``[fs, fe)`` (``fe > fs``) to a source span.
+
+        The span grows to whole source characters: a match on the ``e`` of a
+        decomposed ``é`` covers its combining accent too.
+        """
+        src = self.source
+        if self._fb is None:
+            s, e = fs, fe
+        else:
+            fb, sb, atomic = self._fb, self._sb, self._atomic
+            k = bisect_right(fb, fs) - 1
+            s = sb[k] if atomic[k] else sb[k] + (fs - fb[k])
+            k = bisect_right(fb, fe - 1) - 1
+            e = sb[k] + 1 if atomic[k] else sb[k] + (fe - 1 - fb[k]) + 1
+        n = len(src)
+        while e < n and src[e] >= "\u0300" and unicodedata.combining(src[e]):
+            e += 1
+        return s, e
+
+
+def fold(source: str) -> Folded:
+    """Fold ``source`` for matching; see the module docstring.
+
+    Example:
+        >>> f = fold("Café ‘ok’")
+        >>> f.text
+        "Cafe 'ok'"
+        >>> f.to_source(0, 4)
+        (0, 4)
+    """
+    if source.isascii():
+        return Folded(source, source)
+    cache = _run_cache
+    runs = set(_NON_ASCII.findall(source))
+    simple = True
+    for run in runs:
+        if run not in cache:
+            parts = [fold_char(c) for c in run]
+            frun = "".join(parts)
+            lens = None if all(len(x) == 1 for x in parts) else tuple(len(x) for x in parts)
+            cache[run] = (frun, lens)
+        if cache[run][1] is not None:
+            simple = False
+    if all(cache[r][0] == r for r in runs):
+        return Folded(source, source)
+    text = _NON_ASCII.sub(lambda m: cache[m.group()][0], source)
+    if simple:  # every character folds to one character: offsets do not move
+        return Folded(text, source)
+    # Characters that fold to zero or several characters: record where they are.
+    odd = sorted({c for r in runs if cache[r][1] is not None for c in r if len(fold_char(c)) != 1})
+    pat = re.compile("[" + "".join(re.escape(c) for c in odd) + "]")
+    fb: list[int] = [0]
+    sb: list[int] = [0]
+    atomic: list[bool] = [False]
+    delta = 0  # folded offset - source offset
+    for m in pat.finditer(source):
+        i = m.start()
+        n = len(fold_char(source[i]))
+        fpos = i + delta
+        fb.append(fpos)
+        sb.append(i)
+        atomic.append(True)
+        delta += n - 1
+        fb.append(fpos + n)
+        sb.append(i + 1)
+        atomic.append(False)
+    return Folded(text, source, fb, sb, atomic)
