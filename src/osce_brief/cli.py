@@ -43,7 +43,7 @@ class BriefGroup(TyperGroup):
             code = fail(e.format_message().rstrip("."), f"see `{cmd} --help`", ExitCode.USAGE)
         except _click.exceptions.ClickException as e:
             code = fail(e.format_message(), None, ExitCode.USAGE)
-        except (_click.exceptions.Abort, KeyboardInterrupt):
+        except (typer.Abort, KeyboardInterrupt):
             code = ExitCode.INTERRUPTED
         except BrokenPipeError:
             _silence_stdout()
@@ -69,11 +69,11 @@ app = typer.Typer(
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON Lines (one object per document).")]
 PathArg = Annotated[
     Optional[str],
-    typer.Argument(metavar="[PATH]", help="Article file, or - for stdin. Default: the bundled article.", show_default=False),
+    typer.Argument(metavar="[PATH]", help="Article file or http(s) URL, or - for stdin. Default: the bundled article.", show_default=False),
 ]
 PathsArg = Annotated[
     Optional[list[str]],
-    typer.Argument(metavar="[PATH...]", help="Article files, or - for stdin. Default: the bundled article.", show_default=False),
+    typer.Argument(metavar="[PATH...]", help="Article files or http(s) URLs, or - for stdin. Default: the bundled article.", show_default=False),
 ]
 EncodingOpt = Annotated[
     Optional[str],
@@ -86,7 +86,11 @@ WidthOpt = Annotated[
     Optional[int], typer.Option("--width", "-w", help="Wrap output at this many columns (default: terminal width).", min=20, show_default=False)
 ]
 FormatOpt = Annotated[
-    Optional[str], typer.Option("--format", "-f", help="Force the input format: text or markdown (default: detect).", show_default=False)
+    Optional[str], typer.Option("--format", "-f", help="Force the input format: text, markdown or html (default: detect).", show_default=False)
+]
+SaveOpt = Annotated[
+    Optional[str],
+    typer.Option("--save", metavar="FILE", help="Also write the input as read (e.g. a fetched web page) to FILE, for offline reading.", show_default=False),
 ]
 
 
@@ -147,6 +151,7 @@ def out_console(width: int | None = None):
     )
 
 
+_TRAILING = re.compile(r"[ \t]+(?=\n|\Z)")
 _JSON_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -161,6 +166,12 @@ def emit(renderable, *, width: int | None = None, pager: bool | None = None) -> 
     """Print a renderable to stdout, through a pager when asked or when it is
     taller than the terminal (``--pager`` / automatic on a terminal, like git)."""
     console = out_console(width)
+    if not console.is_terminal and not pager:
+        # plain text for pipes: no padding spaces at line ends (tables, indents)
+        with console.capture() as cap:
+            console.print(renderable)
+        sys.stdout.write(_TRAILING.sub("", cap.get()))
+        return
     if pager is False or (pager is None and not sys.stdout.isatty()):
         console.print(renderable)
         return
@@ -199,17 +210,24 @@ def _page(text: str) -> None:
             continue  # the pager handles Ctrl-C itself
 
 
-def load_doc(path: str | None, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None):
-    """Load one document for a command (None = bundled article)."""
+def load_doc(
+    path: str | None, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None, save: str | None = None
+):
+    """Load one document for a command (None = bundled article; URLs are fetched)."""
     from .loaders import load
 
-    return load(path, encoding=encoding, max_bytes=max_bytes, fmt=fmt)
+    return load(path, encoding=encoding, max_bytes=max_bytes, fmt=fmt, save=save)
 
 
-def iter_docs(paths: Iterable[str] | None, encoding=None, max_bytes=DEFAULT_MAX_BYTES, fmt=None):
+def iter_docs(paths: Iterable[str] | None, encoding=None, max_bytes=DEFAULT_MAX_BYTES, fmt=None, save=None):
     """Yield the documents named by ``paths`` (the bundled article when empty)."""
-    for p in list(paths or []) or [None]:
-        yield load_doc(p, encoding, max_bytes, fmt)
+    paths = list(paths or [])
+    if save and len(paths) > 1:
+        from .errors import UsageError
+
+        raise UsageError("--save takes one input", "give one path or URL with --save FILE")
+    for p in paths or [None]:
+        yield load_doc(p, encoding, max_bytes, fmt, save)
 
 
 # ---------------------------------------------------------------- commands
@@ -235,11 +253,15 @@ def outline(
         Optional[int],
         typer.Option("--depth", "-d", min=1, help="Show headings down to this level (default: all that fit a screen).", show_default=False),
     ] = None,
+    hedges_col: Annotated[
+        bool, typer.Option("--hedges", help="Add each section's share of hedged sentences (see `brief hedges`).")
+    ] = False,
     json_out: JsonOpt = False,
     width: WidthOpt = None,
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
+    save: SaveOpt = None,
 ) -> None:
     """Show the title, byline and numbered headings with words and reading time.
 
@@ -253,17 +275,36 @@ def outline(
         brief outline --depth 2 war-and-peace.txt
 
         brief outline --json notes.md | jq '.sections[].title'
+
+        brief outline https://example.org/story --save story.html
+
+        brief outline --hedges
     """
     from .outline import outline as build
 
-    for doc in iter_docs(paths, encoding, max_bytes, fmt):
+    for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
         result = build(doc, depth=depth, auto=not json_out)
+        shares = None
+        if hedges_col:
+            from .hedges import analyze, rollup
+
+            shares = rollup(analyze(doc), doc)
         if json_out:
-            emit_json(result.to_dict())
+            d = result.to_dict()
+            if shares is not None:
+                for sec in d["sections"]:
+                    sh = shares.get(sec["index"])
+                    sec["hedged"] = round(sh.ratio, 4) if sh is not None and sh.sentences else None
+            emit_json(d)
         else:
             from .render.outline import render_outline
 
-            emit(render_outline(result), width=width, pager=False)
+            extra = None
+            if shares is not None:
+                from .render.hedges import share_cell
+
+                extra = {"Hedged": {i: share_cell(sh.ratio) for i, sh in shares.items() if sh.sentences}}
+            emit(render_outline(result, extra), width=width, pager=False)
 
 
 @app.command()
@@ -279,6 +320,7 @@ def show(
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
+    save: SaveOpt = None,
 ) -> None:
     """Read one or more sections, set for the terminal.
 
@@ -296,11 +338,12 @@ def show(
     """
     from .select import select_sections, with_children
 
-    doc = load_doc(path, encoding, max_bytes, fmt)
-    chosen = []
+    doc = load_doc(path, encoding, max_bytes, fmt, save)
+    chosen, seen = [], set()
     for s in select_sections(doc, section):
         for c in with_children(doc, s):
-            if c not in chosen:
+            if c.index not in seen:
+                seen.add(c.index)
                 chosen.append(c)
     if json_out:
         emit_json(
@@ -313,9 +356,262 @@ def show(
             }
         )
         return
+    if not _styled() and doc.format != "markdown":
+        from .render.show import plain_sections
+
+        text = plain_sections(doc, chosen, width)
+        _page(text) if pager else sys.stdout.write(text)
+        return
     from .render.show import render_sections
 
     emit(render_sections(doc, chosen), width=width, pager=pager)
+
+
+@app.command()
+def summary(
+    paths: PathsArg = None,
+    sentences: Annotated[int, typer.Option("--sentences", "-n", min=1, help="Number of sentences.")] = 3,
+    ratio: Annotated[
+        Optional[float],
+        typer.Option("--ratio", min=0.0, max=1.0, help="Instead of -n: this fraction of the sentences, e.g. 0.05.", show_default=False),
+    ] = None,
+    words: Annotated[
+        Optional[int], typer.Option("--words", min=1, help="Instead of -n: as many top sentences as fit in N words.", show_default=False)
+    ] = None,
+    section: Annotated[
+        Optional[str],
+        typer.Option("--section", "-s", help="Summarize only this section: number, range 2-4, list 1,3 or heading words.", show_default=False),
+    ] = None,
+    by_section: Annotated[bool, typer.Option("--by-section", help="One gist per section, as an outline.")] = False,
+    reported: Annotated[
+        bool, typer.Option("--reported", help="Prefer sentences stated as fact over hedged ones (see `brief hedges`).")
+    ] = False,
+    method: Annotated[
+        str, typer.Option("--method", "-m", help="default, or a baseline: lead, textrank, lexrank.")
+    ] = "default",
+    json_out: JsonOpt = False,
+    width: WidthOpt = None,
+    encoding: EncodingOpt = None,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    fmt: FormatOpt = None,
+    save: SaveOpt = None,
+) -> None:
+    """Summarize with the article's own sentences, each tagged with its section.
+
+    Sentences come out in document order; check one with `brief show N`.
+
+    Examples:
+
+        brief summary
+
+        brief summary -n 5 story.txt
+
+        brief summary --by-section
+
+        brief summary --reported
+
+        brief summary --section 3 --method lexrank --json | jq '.sentences[].text'
+    """
+    from .summarize import by_section as gists
+    from .summarize import summarize
+
+    prefer = reported  # True: summarize() prefers sentences osce_brief.hedges finds unhedged
+
+    for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
+        chosen = None
+        if section is not None:
+            from .select import select_sections, with_children
+
+            chosen = []
+            for s in select_sections(doc, section):
+                for c in with_children(doc, s):
+                    if c not in chosen:
+                        chosen.append(c)
+        if by_section:
+            result = gists(doc, method=method, sections=chosen, reported=prefer)
+            if json_out:
+                emit_json({"path": doc.display_path, **result.to_dict()})
+            else:
+                from .render.summary import render_by_section
+
+                emit(render_by_section(result, doc.title), width=width, pager=False)
+            continue
+        result = summarize(doc, n=sentences, ratio=ratio, words=words, method=method, section=chosen, reported=prefer)
+        if json_out:
+            emit_json({"path": doc.display_path, **result.to_dict()})
+        else:
+            from .render.summary import render_summary
+
+            emit(render_summary(result, doc.title), width=width, pager=False)
+
+
+@app.command()
+def keywords(
+    paths: PathsArg = None,
+    n: Annotated[int, typer.Option("-n", "--number", min=1, help="Number of key phrases.")] = 10,
+    json_out: JsonOpt = False,
+    width: WidthOpt = None,
+    encoding: EncodingOpt = None,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    fmt: FormatOpt = None,
+    save: SaveOpt = None,
+) -> None:
+    """Show the key phrases (1-3 words) with scores and occurrence counts.
+
+    Examples:
+
+        brief keywords
+
+        brief keywords -n 20 story.txt
+
+        brief keywords --json *.txt | jq -r '.keywords[0].phrase'
+    """
+    from .keywords import keywords as extract
+
+    for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
+        result = extract(doc, n=n)
+        if json_out:
+            emit_json({"path": doc.display_path, "keywords": [k.to_dict() for k in result]})
+        else:
+            from .render.keywords import render_keywords
+
+            emit(render_keywords(result, doc.title), width=width, pager=False)
+
+
+@app.command()
+def search(
+    args: Annotated[
+        list[str],
+        typer.Argument(metavar="TERM... [PATH...]", help="Terms (a phrase in quotes is one term), then files or directories. Default: the bundled article.", show_default=False),
+    ],
+    unit: Annotated[str, typer.Option("--unit", "-u", help="Passage unit: sentence or paragraph.")] = "sentence",
+    context: Annotated[int, typer.Option("--context", "-C", min=0, help="Sentences of context on each side.")] = 0,
+    case_sensitive: Annotated[bool, typer.Option("--case-sensitive", "-s", help="Match case (default: only when a term has a capital).")] = False,
+    ignore_case: Annotated[bool, typer.Option("--ignore-case", "-i", help="Ignore case, even for terms with capitals.")] = False,
+    word: Annotated[bool, typer.Option("--word", help="Whole words only.")] = False,
+    regex: Annotated[bool, typer.Option("--regex", "-e", help="Terms are Python regular expressions.")] = False,
+    exact: Annotated[bool, typer.Option("--exact", help="No other word forms (stemming off).")] = False,
+    any_term: Annotated[bool, typer.Option("--any", help="A passage needs any one term, not all.")] = False,
+    section: Annotated[
+        Optional[str],
+        typer.Option("--section", "-S", help="Search only this section: number, range 2-4, list 1,3 or heading words.", show_default=False),
+    ] = None,
+    count: Annotated[bool, typer.Option("--count", "-c", help="Print the number of matching passages (per file).")] = False,
+    files_with_matches: Annotated[bool, typer.Option("--files-with-matches", "-l", help="Print only the files that match.")] = False,
+    max_passages: Annotated[Optional[int], typer.Option("--max", "-m", min=1, help="Show at most N passages.", show_default=False)] = None,
+    rank: Annotated[bool, typer.Option("--rank", help="Order passages by relevance (BM25), not document order.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON Lines: one object per passage, then a summary.")] = False,
+    width: WidthOpt = None,
+    encoding: EncodingOpt = None,
+    max_bytes: Annotated[
+        Optional[int],
+        typer.Option("--max-bytes", min=1, help="Refuse files larger than this (default 64 MiB; --count/-l stream bigger files).", show_default=False),
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Find the passages (sentences or paragraphs) that mention the terms.
+
+    Case is ignored unless a term has a capital; accents and curly quotes are
+    optional; word forms match (negotiate finds negotiations; --exact turns that
+    off). With several terms a passage must hold all of them (--any: one).
+    PATHs may be files or directories (searched for .txt and .md). Exit 1 when
+    nothing matches.
+
+    Examples:
+
+        brief search ukraine
+
+        brief search "arms control" -C 1
+
+        brief search napoleon moscow war-and-peace.txt --rank --max 5
+
+        brief search -l blair corpus/
+
+        brief search --json ukraine | jq -r .text
+    """
+    from .errors import InputError, NoMatch, UsageError
+    from .search import search as run_search
+    from .search import split_terms_paths
+
+    if case_sensitive and ignore_case:
+        raise UsageError("--case-sensitive and --ignore-case exclude each other", "give one of them")
+    if count and files_with_matches:
+        raise UsageError("--count and --files-with-matches exclude each other", "give one of them")
+    terms, paths = split_terms_paths(args)
+    mode = "count" if count else "files" if files_with_matches else "passages"
+    result = run_search(
+        terms, paths, regex=regex, case="sensitive" if case_sensitive else "insensitive" if ignore_case else "smart",
+        word=word, exact=exact, any_term=any_term, unit=unit, context=context, section=section, rank=rank,
+        max_passages=max_passages, mode=mode, encoding=encoding, max_bytes=max_bytes, fmt=fmt,
+    )
+    for path, message in result.errors:
+        warn(f"{path}: {message}")
+    from .render import search as render
+
+    if json_out:
+        if mode == "passages":
+            for p in result.passages:
+                emit_json(p.to_dict())
+        else:
+            for f in result.files:
+                emit_json(f.to_dict() if mode == "count" else {"type": "file", "path": f.path})
+        emit_json(result.to_dict())
+    elif mode == "count":
+        if result.found or len(paths) <= 1:
+            emit(render.render_counts(result), width=width, pager=False)
+    elif mode == "files":
+        if result.found:
+            emit(render.render_files(result), width=width, pager=False)
+    else:
+        if result.found:
+            wrap = _styled() or width is not None  # piped: one passage per line, not cropped
+            emit(render.render_passages(result, wrap=wrap), width=width if wrap else 1_000_000, pager=False)
+    if not result.found:
+        message, hint = result.no_match_message()
+        if result.errors:
+            raise InputError(message + f" ({len(result.errors)} input(s) could not be read)", hint)
+        raise NoMatch(message, hint)
+
+
+@app.command()
+def hedges(
+    paths: PathsArg = None,
+    reported: Annotated[
+        bool, typer.Option("--reported", help="List the sentences stated as fact instead of the hedged ones.")
+    ] = False,
+    json_out: JsonOpt = False,
+    width: WidthOpt = None,
+    encoding: EncodingOpt = None,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    fmt: FormatOpt = None,
+    save: SaveOpt = None,
+) -> None:
+    """Show how much of the article is reported and how much is speculation.
+
+    A profile gives each section's share of hedged sentences (may, might,
+    likely, probably, reportedly, it is believed, remains to be seen, some
+    experts argue...); then come the hedged sentences with their cue words
+    highlighted. --json prints every sentence with its verdict and cue offsets
+    (--reported changes only the listing).
+
+    Examples:
+
+        brief hedges
+
+        brief hedges --reported
+
+        brief hedges --json story.txt | jq .ratio
+    """
+    from .hedges import analyze
+
+    for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
+        result = analyze(doc)
+        if json_out:
+            emit_json(result.to_dict())
+        else:
+            from .render.hedges import render_hedges
+
+            emit(render_hedges(result, doc.title, reported=reported), width=width, pager=False)
 
 
 def main() -> None:

@@ -1,0 +1,184 @@
+"""Train the hedge-cue classifier shipped as ``src/osce_brief/hedge_model.json``.
+
+Usage (from the repository root)::
+
+    python bench/train_hedges.py                       # both training files -> the shipped model
+    python bench/train_hedges.py --data ../shared/eval/hedge/wiki-train.jsonl --out /tmp/m.json
+
+The data is the Szeged Uncertainty Corpus as laid out in ``shared/eval/hedge/``
+(one JSON object per sentence with ``text``, ``uncertain``, ``cues``). Training is
+pure Python (AdaGrad logistic regression over the features of
+:func:`osce_brief.hedges.candidate_features`), about ten seconds on both files; the
+result is deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from osce_brief.hedges import (  # noqa: E402
+    HAND_LEXICON,
+    MODEL_PATH,
+    HedgeModel,
+    candidates,
+    normalize,
+    tokenize,
+)
+
+DATA_DIR = ROOT.parent / "shared" / "eval" / "hedge"
+DEFAULT_FILES = ("wiki-train.jsonl", "factbank-train.jsonl")
+
+# Tokens inside multi-word cues that are not cues by themselves.
+FUNCTION_WORDS = frozenset(
+    """
+    a an the to be is are was were been being of or and in on at for by with as that
+    this it its not no n't nor any some all one can will would should must do does did
+    have has had so there than then very more most much well also yet little far under
+    """.split()
+) - {"would", "can", "will", "should", "must"}
+
+# Defaults chosen by cross-validation (bench/eval_hedges.py); see its output.
+PARAMS = dict(epochs=12, lr=0.05, l2=1e-5, min_ratio=0.15, min_pos=2, threshold=0.45, prune=0.1, min_count=2, seed=13)
+
+
+def read_rows(paths) -> list[dict]:
+    """Read JSON Lines files into a list of dicts."""
+    rows = []
+    for p in paths:
+        with open(p, encoding="utf-8") as fh:
+            rows.extend(json.loads(line) for line in fh if line.strip())
+    return rows
+
+
+def _tokens(row: dict):
+    toks = tokenize(row["text"])
+    words = [t for t, _, _ in toks]
+    low = normalize(words)
+    cues = row.get("cues") or []
+    gold = [any(s < e2 and s2 < e for s2, e2 in cues) for _, s, e in toks]
+    return toks, words, low, gold
+
+
+def build_lexicon(rows: list[dict], min_pos: int = 1, min_ratio: float = 0.15) -> frozenset[str]:
+    """Candidate cue words: tokens marked inside cues often enough, plus the hand list.
+
+    A word is kept when it lies inside a gold cue at least ``min_pos`` times and in at
+    least ``min_ratio`` of its occurrences (this drops "some", "when" and the like).
+    """
+    pos: Counter = Counter()
+    occ: Counter = Counter()
+    for row in rows:
+        _, _, low, gold = _tokens(row)
+        for w, g in zip(low, gold):
+            occ[w] += 1
+            if g:
+                pos[w] += 1
+    lex = {
+        w
+        for w, c in pos.items()
+        if c >= min_pos and c / occ[w] >= min_ratio and w not in FUNCTION_WORDS and w.isalpha()
+    }
+    return frozenset(lex | HAND_LEXICON)
+
+
+def examples(rows: list[dict], lexicon: frozenset[str], target: str | None = None):
+    """(features, label) for every candidate cue in ``rows``, rules applied.
+
+    With ``target`` (a ``dataset`` name such as ``szeged_factbank``), the rows of that
+    domain also get a domain-specific copy of each feature (``T:`` prefix), Daume's
+    "frustratingly easy" domain adaptation; :func:`train_model` folds the copies back
+    into the shared weights, so inference is unchanged.
+    """
+    out = []
+    for row in rows:
+        cues = row.get("cues") or []
+        aug = target is not None and row.get("dataset") == target
+        for s, e, feats, _forced in candidates(row["text"], lexicon):
+            if not feats:
+                continue  # vetoed or forced by a context rule: nothing to learn
+            if aug:
+                feats = feats + ["T:" + x for x in feats]
+            out.append((feats, 1.0 if any(s < ce and cs < e for cs, ce in cues) else 0.0))
+    return out
+
+
+def fit(data, epochs: int, lr: float, l2: float, seed: int) -> dict[str, float]:
+    """AdaGrad logistic regression; returns feature -> weight."""
+    w: dict[str, float] = {}
+    g2: dict[str, float] = {}
+    rng = random.Random(seed)
+    order = list(range(len(data)))
+    for _ in range(epochs):
+        rng.shuffle(order)
+        for k in order:
+            feats, y = data[k]
+            z = sum(w.get(f, 0.0) for f in feats)
+            z = max(-30.0, min(30.0, z))
+            p = 1.0 / (1.0 + math.exp(-z))
+            g = p - y
+            for f in feats:
+                wf = w.get(f, 0.0)
+                grad = g + l2 * wf
+                acc = g2.get(f, 1e-8) + grad * grad
+                g2[f] = acc
+                w[f] = wf - lr * grad / math.sqrt(acc)
+    return w
+
+
+def train_model(rows: list[dict], target: str | None = None, **kw) -> HedgeModel:
+    """Train a :class:`HedgeModel` on ``rows`` (keyword arguments override :data:`PARAMS`).
+
+    Args:
+        rows: training sentences (any mix of datasets).
+        target: the ``dataset`` whose domain the model is for (domain adaptation), or None.
+    """
+    prm = {**PARAMS, **kw}
+    lexicon = build_lexicon(rows, prm["min_pos"], prm["min_ratio"])
+    data = examples(rows, lexicon, target)
+    if prm["min_count"] > 1:  # rare context features overfit and bloat the file
+        seen = Counter(f for feats, _ in data for f in feats)
+        data = [([f for f in feats if seen[f] >= prm["min_count"]], y) for feats, y in data]
+    w = fit(data, prm["epochs"], prm["lr"], prm["l2"], prm["seed"])
+    if target is not None:
+        merged: dict[str, float] = {}
+        for k, v in w.items():
+            key = k[2:] if k.startswith("T:") else k
+            merged[key] = merged.get(key, 0.0) + v
+        w = merged
+    w = {k: v for k, v in w.items() if abs(v) >= prm["prune"] or k == "b"}
+    meta = {"params": prm, "sentences": len(rows), "candidates": len(data)}
+    return HedgeModel(lexicon=lexicon, weights=w, threshold=prm["threshold"], meta=meta)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", nargs="*", default=[str(DATA_DIR / f) for f in DEFAULT_FILES])
+    ap.add_argument("--out", default=str(MODEL_PATH))
+    args = ap.parse_args(argv)
+    rows = read_rows(args.data)
+    # News is the target domain: FactBank rows get domain-specific feature copies.
+    target = "szeged_factbank" if any(r.get("dataset") == "szeged_factbank" for r in rows) else None
+    model = train_model(rows, target=target)
+    d = model.to_dict()
+    d["meta"]["data"] = [Path(p).name for p in args.data]
+    d["meta"]["target"] = target
+    with open(args.out, "w", encoding="utf-8") as fh:
+        json.dump(d, fh, separators=(",", ":"), ensure_ascii=False)
+        fh.write("\n")
+    size = Path(args.out).stat().st_size
+    print(f"trained on {len(rows)} sentences, {d['meta']['candidates']} candidates, "
+          f"{len(d['lexicon'])} lexicon words, {len(d['weights'])} weights -> {args.out} ({size/1024:.0f} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

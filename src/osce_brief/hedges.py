@@ -1,0 +1,827 @@
+"""Hedge detection: which sentences are reported as fact, and which are speculation.
+
+Sentence-level uncertainty detection in the sense of the CoNLL-2010 shared task:
+
+* epistemic and doxastic hedges ("may", "probably", "is believed to", "seems");
+* conditionals that make a claim speculative ("if", "unless", "whether");
+* weasel attributions ("some experts argue", "it is said", "many believe").
+
+Attribution alone is *not* a hedge: "..., say political consultants" reports what
+was said, and reporting verbs (say, tell, according to) are never cues.
+
+How it works, in three layers, all pure Python:
+
+1. **Candidates.** Every word of a learned cue lexicon (the words people marked as
+   cues in the training data, plus a short hand list) is a candidate cue.
+2. **Classifier.** A logistic regression scores each candidate from its word, stem and
+   context (neighbouring words and their shapes, negation nearby, a reporting verb
+   before it, "if" earlier in the sentence, capitalisation...). Its weights ship in
+   ``hedge_model.json`` next to this module (about 70 KB, loaded lazily, plain
+   Python at run time: no numpy). A sentence is hedged when one candidate scores
+   above the model's threshold, or a rule below fires.
+3. **Context rules** that the data is too small to learn reliably: "May" the month,
+   "no doubt", factual past ability ("could see", "could not"), attribution verbs,
+   and weasel attributions ("some analysts argue", "it is said").
+
+Rebuild the weights with::
+
+    python bench/train_hedges.py            # writes src/osce_brief/hedge_model.json
+
+and measure them with ``python bench/eval_hedges.py`` (cross-validated F1). Both read
+the Szeged Uncertainty Corpus files in ``../shared/eval/hedge/``; training is pure
+Python, takes seconds and is deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .model import Document
+
+MODEL_PATH = Path(__file__).with_name("hedge_model.json")
+
+# --------------------------------------------------------------------------- tokens
+
+# Words (letters with inner hyphens/apostrophes), "n't" split off ("could" + "n't"),
+# numbers, or single symbols.
+_TOKEN = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*|\d+(?:[.,:]\d+)*|\S")
+# The same tokens on ASCII text, about a third faster.
+_TOKEN_ASCII = re.compile(r"[A-Za-z]+(?:[-'\u2019][A-Za-z]+)*|[0-9]+(?:[.,:][0-9]+)*|\S")
+_NT = ("n't", "n\u2019t")
+# Cheap pre-filter: lowercase word forms, intersected with the lexicon.
+_WORDS = re.compile(r"[a-z]+")
+_NORM = {"ca": "can", "wo": "will", "sha": "shall", "ai": "be", "n\u2019t": "n't"}
+_NEGATIONS = frozenset({"not", "n't", "never", "no", "nor", "neither", "without", "hardly"})
+
+#: Hedging vocabulary from general knowledge: always candidates, and they share a
+#: prior feature (``hand``) so that words rare or absent in the training data count.
+HAND_LEXICON = frozenset(
+    """
+    may might could would perhaps maybe possibly probably likely unlikely presumably
+    apparently allegedly reportedly supposedly seemingly arguably conceivably purportedly
+    ostensibly doubtless putatively possible probable plausible plausibly potential
+    potentially seem seems seemed seeming appear appears appeared suggest suggests
+    suggested suggesting suggestion speculate speculates speculated speculation
+    speculative rumor rumors rumored rumour rumours rumoured alleged allege alleges
+    alleging allegation allegations believe believes believed believing belief think
+    thinks thought suspect suspects suspected suspicion assume assumed assumes
+    assumption presume presumed uncertain uncertainty unclear unknown unconfirmed
+    doubt doubts doubtful doubted whether if unless expected expect expects
+    estimated guess guessed hypothesis hypothetical hypothesized hypothesised
+    predict predicts predicted predicting prediction forecast forecasts foresee foresees
+    anticipate anticipates anticipated expecting expectation estimate estimates
+    suppose supposed supposes wonder wondered wonders possibility possibilities
+    likelihood probability fear fears feared prospect prospects indicate indicates
+    indication imply implies implied allegedly tentative tentatively
+    """.split()
+)
+
+# Reporting verbs: attribution, never a hedge on their own.
+_ATTRIBUTION = frozenset(
+    """
+    say says said saying tell tells told telling according report reports reported
+    announce announces announced state states stated add adds added note notes noted
+    explain explains explained write writes wrote
+    """.split()
+)
+
+_PERCEPTION = frozenset(
+    """
+    see saw hear feel smell taste make sense notice understand remember recall
+    recognize recognise distinguish discern
+    """.split()
+)
+
+_MONTH_PREV = frozenset(
+    "in of on since until till by early late mid during last next this from through "
+    "before after between and to".split()
+)
+
+# Weasel attributions and impersonal hearsay: vague source + opinion verb.
+_PEOPLE = (
+    r"(?:experts?|analysts?|observers?|critics?|scholars?|historians?|commentators?|"
+    r"people|sources|officials|researchers|scientists|economists|pundits|insiders|"
+    r"diplomats|politicians|writers|authors|academics|specialists|theorists|"
+    r"skeptics|sceptics|supporters|opponents|proponents|advocates|others?)"
+)
+_OPINION = (
+    r"(?:argue[ds]?|believe[ds]?|claim(?:s|ed)?|contend(?:s|ed)?|suggest(?:s|ed)?|say|said|"
+    r"think|thought|feel|felt|maintain(?:s|ed)?|assert(?:s|ed)?|speculate[ds]?|"
+    r"insist(?:s|ed)?|hold|held|suspect(?:s|ed)?|fear(?:s|ed)?|predict(?:s|ed)?|"
+    r"doubt(?:s|ed)?|wonder(?:s|ed)?)"
+)
+_QUANTIFIERS = frozenset("some many several certain most numerous various few number others".split())
+_OPINION_WORDS = frozenset(
+    """
+    argue argues argued believe believes believed claim claims claimed contend contends
+    contended suggest suggests suggested say said think thought feel felt maintain
+    maintains maintained assert asserts asserted speculate speculates speculated insist
+    insists insisted hold held suspect suspects suspected fear fears feared predict
+    predicts predicted doubt doubts doubted wonder wonders wondered
+    """.split()
+)
+_HEARSAY = frozenset(
+    "said believed claimed thought rumored rumoured alleged reported feared suspected "
+    "speculated suggested argued assumed presumed reputed supposed".split()
+)
+_WEASEL_VAGUE = re.compile(
+    r"\b(?:(?:some|many|several|certain|most|numerous|various|a\s+few|a\s+number\s+of)"
+    r"\s+(?:[a-z-]+\s+){0,2}?" + _PEOPLE + r"|others|some|many)"
+    r"\s+(?:(?:have|had|has|would|might|may|will)\s+(?:also\s+)?)?(?:also\s+)?" + _OPINION + r"\b",
+    re.IGNORECASE,
+)
+_WEASEL_IT = re.compile(
+    r"\bit\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+|often\s+|commonly\s+|generally\s+)?"
+    r"(?:said|believed|claimed|thought|rumou?red|alleged|reported|feared|suspected|"
+    r"speculated|suggested|argued|assumed|presumed)\b",
+    re.IGNORECASE,
+)
+_WEASEL_TO = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:widely\s+|often\s+|commonly\s+|generally\s+)?"
+    r"(?:said|rumou?red|reported|alleged|reputed|believed|thought|supposed)\s+to\b",
+    re.IGNORECASE,
+)
+_WEASEL_SEEN = re.compile(
+    r"\bremains?\s+to\s+be\s+seen\b|\b(?:is|are|was)\s+yet\s+to\s+be\s+(?:seen|determined)\b",
+    re.IGNORECASE,
+)
+#: (words one of which must occur, other words one of which must occur, pattern):
+#: the word checks are set operations, so the patterns run on few sentences.
+_WEASELS = (
+    (_QUANTIFIERS, _OPINION_WORDS, _WEASEL_VAGUE),
+    (frozenset({"it"}), _HEARSAY, _WEASEL_IT),
+    (frozenset({"is", "are", "was", "were"}), _HEARSAY, _WEASEL_TO),
+    (frozenset({"remain", "remains", "yet"}), frozenset({"seen", "determined"}), _WEASEL_SEEN),
+)
+_WEASEL_ANY = frozenset().union(*(also for _, also, _ in _WEASELS))
+
+
+def _lower_case(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern without IGNORECASE, for lowercased text (much faster)."""
+    return re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
+
+
+#: Case-sensitive twins of the patterns above, run on lowercased text.
+_WEASELS_LC = tuple((need, also, _lower_case(rx)) for need, also, rx in _WEASELS)
+
+# Phrases a cue widens to when highlighted (the cue token lies inside them).
+_PHRASES = re.compile(
+    r"\bmight\s+(?:well\s+)?(?:not\s+)?have\b|\bmay\s+(?:well\s+)?(?:not\s+)?have\b"
+    r"|\bcould\s+(?:well\s+|also\s+)?have\b|\bwould\s+have\b"
+    r"|\bmay\s*,?\s+or\s+may\s+not\b|\bmight\s+or\s+might\s+not\b|\bwhether\s+or\s+not\b"
+    r"|\bin\s+all\s+likelihood\b|\b(?:not|no\s+longer)\s+(?:yet\s+)?clear\b"
+    r"|\bno\s+(?:solid\s+|conclusive\s+|clear\s+)?(?:evidence|proof)\b|\blittle\s+is\s+known\b",
+    re.IGNORECASE,
+)
+_PHRASES_LC = _lower_case(_PHRASES)
+
+
+_CONDITIONAL_RX = re.compile(r"\b(?:if|unless)\b", re.ASCII)  # run on lowercased text
+_BEFORE_CHARS = 90  # characters looked at before a candidate (about eight tokens)
+_AFTER_CHARS = 50  # and after it (about five tokens)
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """Split ``text`` into ``(token, start, end)``; "couldn't" gives "could" + "n't".
+
+    Example:
+        >>> [t for t, _, _ in tokenize("It couldn't be.")]
+        ['It', 'could', "n't", 'be', '.']
+    """
+    out = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    if "n't" in text or "n\u2019t" in text:
+        split = []
+        for tok, s, e in out:
+            if len(tok) > 3 and tok.endswith(_NT):
+                split.append((tok[:-3], s, e - 3))
+                split.append((tok[-3:], e - 3, e))
+            else:
+                split.append((tok, s, e))
+        out = split
+    return out
+
+
+def _split_nt(toks: list[str]) -> list[str]:
+    out = []
+    for tok in toks:
+        if len(tok) > 3 and tok.endswith(_NT):
+            out.append(tok[:-3])
+            out.append(tok[-3:])
+        else:
+            out.append(tok)
+    return out
+
+
+def normalize(tokens: Sequence[str]) -> list[str]:
+    """Lowercase tokens; in a sentence with "n't", contractions are mapped ("ca" -> "can")."""
+    low = [t.lower() for t in tokens]
+    if "n't" in low or "n\u2019t" in low:
+        low = [_NORM.get(x, x) for x in low]
+    return low
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper that groups inflections ("suggests" -> "suggest").
+
+    Example:
+        >>> stem("speculated"), stem("believes"), stem("possibly")
+        ('speculat', 'believ', 'possib')
+    """
+    for suf in ("ingly", "edly", "ation", "ions", "ion", "ness", "ing", "ies", "ied",
+                "ed", "es", "ly", "le", "s", "e"):
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            return word[: -len(suf)]
+    return word
+
+
+_stem = lru_cache(maxsize=4096)(stem)
+
+
+def _shape(tok: str) -> str:
+    c = tok[0]
+    if c.isdigit():
+        return "NUM"
+    if not c.isalpha():
+        return "P" + tok if tok in ",;:()\"'?!." else "SYM"
+    if tok.isupper() and len(tok) > 1:
+        return "ALLCAP"
+    if c.isupper():
+        return "CAP"
+    return "low"
+
+
+def _static_features(w: str, st: str) -> list[str]:
+    f = ["b", "w=" + w, "st=" + st]
+    if w in HAND_LEXICON:
+        f.append("hand")
+    return f
+
+
+def _context_features(
+    toks: Sequence[str], low: Sequence[str], i: int, st: str, question: bool, conditional: bool
+) -> list[str]:
+    w = low[i]
+    n = len(low)
+    p1 = low[i - 1] if i > 0 else "<s>"
+    n1 = low[i + 1] if i + 1 < n else "</s>"
+    f = [
+        "p1=" + w + "|" + p1,
+        "n1=" + w + "|" + n1,
+        "sn1=" + st + "|" + n1,
+        "sp1=" + st + "|" + p1,
+        "ps=" + w + "|" + (_shape(toks[i - 1]) if i > 0 else "<s>"),
+        "ns=" + w + "|" + (_shape(toks[i + 1]) if i + 1 < n else "</s>"),
+        "nn1=" + n1,
+        "pp1=" + p1,
+    ]
+    if i == 0:
+        f.append("first=" + w)
+    elif toks[i][:1].isupper():
+        f.append("cap=" + w)
+    for j in range(max(0, i - 3), min(n, i + 3)):
+        if j != i and low[j] in _NEGATIONS:
+            f.append("neg=" + w)
+            break
+    if question:
+        f.append("q=" + w)
+    if conditional:
+        f.append("cond=" + w)
+    for x in low[max(0, i - 8):i]:
+        if x in _ATTRIBUTION:
+            f.append("rep=" + w)
+            break
+    if "have" in low[i + 1:i + 3]:
+        f.append("have=" + w)
+    return f
+
+
+def candidate_features(
+    toks: Sequence[str], low: Sequence[str], i: int, *, question: bool = False, conditional: bool = False
+) -> list[str]:
+    """Feature strings for the candidate cue at token ``i``.
+
+    Args:
+        toks: the tokens around the candidate as written (a window of its sentence,
+            see :func:`candidates`).
+        low: the same tokens normalised (lowercase, "ca" -> "can").
+        i: the candidate's index in ``toks``.
+        question: the sentence has a question mark after the candidate.
+        conditional: "if" or "unless" occurs before the candidate in the sentence.
+
+    Returns:
+        Feature names; the classifier sums their weights. Shared by training
+        (``bench/train_hedges.py``) and inference so the two cannot drift: the
+        word-only features (bias, word, stem, hand lexicon) come first, then the
+        context features; inference adds a cached score for the former.
+    """
+    w = low[i]
+    st = stem(w)
+    return _static_features(w, st) + _context_features(toks, low, i, st, question, conditional)
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True)
+class HedgeModel:
+    """Logistic-regression weights over :func:`candidate_features`.
+
+    Attributes:
+        lexicon: the candidate cue words (normalised lowercase tokens).
+        weights: feature name -> weight (the bias is the feature ``b``).
+        threshold: probability above which a candidate is a cue.
+        meta: how the model was trained (data, sizes, parameters).
+    """
+
+    lexicon: frozenset[str]
+    weights: dict[str, float]
+    threshold: float = 0.5
+    meta: dict | None = None
+
+    @cached_property
+    def static_scores(self) -> dict[str, float]:
+        """Per lexicon word, the summed weights of its word-only features."""
+        get = self.weights.get
+        return {w: sum(get(x, 0.0) for x in _static_features(w, stem(w))) for w in self.lexicon}
+
+    @cached_property
+    def prefilter(self) -> frozenset[str]:
+        """Lexicon words as ``[a-z]+`` sees them: "couldn't" reads "couldn", "won't" "won"."""
+        return self.lexicon | {w + "n" for w in self.lexicon} | {"won", "shan"}
+
+    @cached_property
+    def triggers(self) -> frozenset[str]:
+        """Words without which a sentence can have no cue (candidates and weasel verbs)."""
+        return self.prefilter | _WEASEL_ANY
+
+    @cached_property
+    def trigger_regex(self) -> re.Pattern[str]:
+        """Finds any of :attr:`triggers` in lowercased ASCII text (a fast pre-filter)."""
+        return re.compile(r"\b(?:" + _trie(sorted(self.triggers)) + r")\b", re.ASCII)
+
+    @cached_property
+    def margin(self) -> float:
+        """The threshold as a logit, so inference can skip the sigmoid."""
+        t = min(max(self.threshold, 1e-6), 1 - 1e-6)
+        return math.log(t / (1 - t))
+
+    def score(self, feats: Iterable[str]) -> float:
+        """Logit of a candidate: the sum of its features' weights."""
+        get = self.weights.get
+        return sum(get(x, 0.0) for x in feats)
+
+    def to_dict(self) -> dict:
+        """The JSON form written by ``bench/train_hedges.py``."""
+        return {
+            "format": "osce_brief.hedges/1",
+            "threshold": self.threshold,
+            "meta": self.meta or {},
+            "lexicon": sorted(self.lexicon),
+            "weights": {k: round(v, 3) for k, v in sorted(self.weights.items())},
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "HedgeModel":
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            lexicon=frozenset(d["lexicon"]),
+            weights=dict(d["weights"]),
+            threshold=float(d.get("threshold", 0.5)),
+            meta=d.get("meta"),
+        )
+
+
+@lru_cache(maxsize=1)
+def default_model() -> HedgeModel:
+    """The shipped model (``hedge_model.json``), loaded once."""
+    with MODEL_PATH.open(encoding="utf-8") as fh:
+        return HedgeModel.from_dict(json.load(fh))
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _rule_veto(toks: Sequence[str], low: Sequence[str], i: int) -> bool:
+    """True when a context rule says candidate ``i`` is not a hedge."""
+    w = low[i]
+    n = len(low)
+    n1 = low[i + 1] if i + 1 < n else ""
+    p1 = low[i - 1] if i > 0 else ""
+    if w in _ATTRIBUTION:
+        return True
+    if w == "may" and toks[i] == "May":
+        # The month: "in May", "May 5", "5 May", "May 2024", or mid-sentence capital.
+        if i > 0 or n1[:1].isdigit() or p1[:1].isdigit() or p1 in _MONTH_PREV:
+            return True
+        if i + 1 < n and toks[i + 1][:1].isupper():
+            return True  # "May Day", "May Ball"
+    if w == "could":
+        # Factual past ability/inability: "could see", "could not find", "couldn't".
+        j = i + 1
+        while j < n and low[j] in ("only", "just", "clearly", "still", "even", "easily"):
+            j += 1
+        nxt = low[j] if j < n else ""
+        if nxt in _PERCEPTION:
+            return True
+        if nxt in ("not", "n't", "never", "hardly", "scarcely", "barely"):
+            after = low[j + 1] if j + 1 < n else ""
+            if after != "be":  # "could not be ruled out" stays a judgement
+                return True
+    if w == "doubt" and p1 in ("no", "without", "beyond", "little"):
+        return True
+    return False
+
+
+_MODAL_PERFECT = frozenset({"could", "might", "may"})
+_ADVERBS = frozenset({"well", "also", "easily", "only", "just", "even", "already", "still"})
+
+
+def _rule_force(low: Sequence[str], i: int) -> bool:
+    """True when a context rule says candidate ``i`` is a hedge whatever the model says.
+
+    The modal perfect ("might have reiterated", "could have also been addressed") is
+    speculation about the past.
+    """
+    if low[i] not in _MODAL_PERFECT:
+        return False
+    j = i + 1
+    n = len(low)
+    while j < n and low[j] in _ADVERBS:
+        j += 1
+    return j + 1 < n and low[j] == "have" and low[j + 1] not in ("to", "a", "an", "the", "no", "not")
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex alternation shaped as a trie, so matching does not try every word."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and "" not in node else "(?:" + "|".join(alts) + ")"
+        return body + ("?" if "" in node else "")
+
+    return emit(root)
+
+
+@lru_cache(maxsize=8)
+def candidate_regex(lexicon: frozenset[str], flags: int = 0) -> re.Pattern[str]:
+    """Matches the lexicon words in lowercased text (a word, or the "could" of "couldn't").
+
+    ``flags``: ``re.ASCII`` for ASCII text (same matches, faster), ``re.IGNORECASE``
+    for text that could not be lowercased in place.
+    """
+    return re.compile(r"\b(?:" + _trie(sorted(lexicon)) + r")(?:\b|(?=n['\u2019]t\b))", flags)
+
+
+def candidates(
+    text: str, lexicon: frozenset[str], *, lowered: str | None = None, full: bool = True
+) -> list[tuple[int, int, list[str] | None, bool]]:
+    """Every candidate cue of one sentence, with its features.
+
+    A candidate is a lexicon word standing as a whole token; its features come
+    from a window of tokens around it (up to eight before, five after) plus two
+    sentence-level flags. Shared by inference and training
+    (``bench/train_hedges.py``), so the two cannot drift.
+
+    Args:
+        text: one sentence.
+        lexicon: the candidate words.
+        lowered: ``text.lower()``, if the caller has it.
+        full: all features (training); False leaves out the word-only ones, which
+            inference scores once per word (:attr:`HedgeModel.static_scores`).
+
+    Returns:
+        ``[(start, end, features, forced), ...]`` with offsets into ``text``:
+        ``features`` is None when a context rule vetoes the candidate; ``forced``
+        is True when a rule makes it a cue.
+    """
+    if lowered is None:
+        lowered = text.lower()
+    ascii_only = text.isascii()
+    tokens = _TOKEN_ASCII if ascii_only else _TOKEN
+    if ascii_only:
+        found = candidate_regex(lexicon, re.ASCII).finditer(lowered)
+    elif len(lowered) == len(text):
+        found = candidate_regex(lexicon).finditer(lowered)
+    else:  # lowercasing changed the length (rare letters): match the text itself
+        lowered = text
+        found = candidate_regex(lexicon, re.IGNORECASE).finditer(text)
+    out: list[tuple[int, int, list[str] | None, bool]] = []
+    cond_at = -2
+    n = len(text)
+    has_nt = "n't" in lowered or "n\u2019t" in lowered
+    for m in found:
+        s, e = m.span()
+        if s > 1 and text[s - 1] in "-'\u2019" and text[s - 2].isalpha():
+            continue  # inside "well-known" or "o'may"
+        if e + 1 < n and text[e] in "-'\u2019" and text[e + 1].isalpha() and lowered[e : e + 3] not in _NT:
+            continue
+        head = s - _BEFORE_CHARS
+        if head > 0:
+            before = tokens.findall(text, head, s)
+            if before and text[head - 1].isalnum() and text[head].isalnum():
+                del before[0]  # a word cut by the window edge
+            before = before[-8:]
+        else:
+            before = tokens.findall(text, 0, s)[-8:]
+        tail = e + _AFTER_CHARS
+        after = tokens.findall(text, e, tail)
+        if tail < n and after and text[tail - 1].isalnum() and text[tail].isalnum():
+            del after[-1]
+        del after[5:]
+        toks = [*before, text[s:e], *after]
+        low = [t.lower() for t in toks]
+        i = len(before)
+        if has_nt and any(t.endswith(_NT) for t in low):  # contractions: "didn't" -> "did" + "n't"
+            before = _split_nt(before)
+            i = len(before)
+            toks = [*before, text[s:e], *_split_nt(after)]
+            low = [_NORM.get(x, x) for x in (t.lower() for t in toks)]
+        if _rule_veto(toks, low, i):
+            out.append((s, e, None, False))
+            continue
+        if _rule_force(low, i):
+            out.append((s, e, [], True))
+            continue
+        if cond_at == -2:
+            c = _CONDITIONAL_RX.search(lowered if lowered is not text else text.lower())
+            cond_at = c.start() if c else n
+        question = text.find("?", e) >= 0
+        if full:
+            feats = candidate_features(toks, low, i, question=question, conditional=cond_at < s)
+        else:
+            feats = _context_features(toks, low, i, _stem(low[i]), question, cond_at < s)
+        out.append((s, e, feats, False))
+    return out
+
+
+# --------------------------------------------------------------------------- API
+
+
+def find_cues(text: str, model: HedgeModel | None = None, *, weasels: bool = True) -> list[tuple[int, int]]:
+    """Hedge cues of one sentence, as ``[(start, end), ...]`` offsets into ``text``.
+
+    Args:
+        text: one sentence.
+        model: the classifier; the shipped one by default.
+        weasels: also mark weasel attributions ("some experts argue", "it is said").
+
+    Returns:
+        Sorted, non-overlapping cue spans; empty when the sentence is reported as fact.
+
+    Example:
+        >>> [("The deal " + "may fail.")[s:e] for s, e in find_cues("The deal may fail.")]
+        ['may']
+    """
+    return _cues(text, model or default_model(), weasels)
+
+
+def _cues(text: str, model: HedgeModel, weasels: bool) -> list[tuple[int, int]]:
+    lexicon = model.lexicon
+    lowered = text.lower()
+    if text.isascii() and model.trigger_regex.search(lowered) is None:
+        return []  # most sentences: no candidate and no weasel trigger
+    words = _WORDS.findall(lowered)
+    if model.triggers.isdisjoint(words):
+        return []
+    spans: list[tuple[int, int]] = []
+    if not model.prefilter.isdisjoint(words):
+        margin = model.margin
+        get = model.weights.get
+        static = model.static_scores
+        for s, e, feats, forced in candidates(text, lexicon, lowered=lowered, full=False):
+            if forced or (
+                feats is not None and static.get(lowered[s:e].lower(), 0.0) + sum(get(x, 0.0) for x in feats) > margin
+            ):
+                spans.append((s, e))
+    same = len(lowered) == len(text)  # lowercasing kept the offsets
+    if weasels and not _WEASEL_ANY.isdisjoint(words):
+        wset = set(words)
+        for need, also, rx in _WEASELS_LC if same else _WEASELS:
+            if not need.isdisjoint(wset) and not also.isdisjoint(wset):
+                spans.extend(m.span() for m in rx.finditer(lowered if same else text))
+    if not spans:
+        return spans
+    phrases = list((_PHRASES_LC if same else _PHRASES).finditer(lowered if same else text))
+    if phrases:
+        widened = []
+        phrases = [m.span() for m in phrases]
+        for s, e in spans:
+            for ps, pe in phrases:
+                if ps <= s and e <= pe:
+                    s, e = ps, pe
+                    break
+            widened.append((s, e))
+        spans = widened
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def is_hedged(text: str, model: HedgeModel | None = None, *, weasels: bool = True) -> bool:
+    """True when the sentence is speculation rather than reported fact.
+
+    Example:
+        >>> is_hedged("Blinken probably raised the issue."), is_hedged("Blinken raised it.")
+        (True, False)
+    """
+    return bool(find_cues(text, model, weasels=weasels))
+
+
+@dataclass(frozen=True, slots=True)
+class HedgedSentence:
+    """One sentence with its verdict.
+
+    Attributes:
+        text: ``source[start:end]``.
+        start: offset into ``Document.source``.
+        end: offset after the sentence.
+        hedged: True when at least one cue was found.
+        cues: absolute ``(start, end)`` offsets of the cue words in the source.
+        section_index: the section's number (0 for the lead).
+        section_title: the section's heading.
+    """
+
+    text: str
+    start: int
+    end: int
+    hedged: bool
+    cues: tuple[tuple[int, int], ...]
+    section_index: int
+    section_title: str
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "hedged": self.hedged,
+            "cues": [[s, e] for s, e in self.cues],
+            "section": {"index": self.section_index, "title": self.section_title},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SectionHedges:
+    """The hedge profile of one section."""
+
+    index: int
+    title: str
+    sentences: int
+    hedged: int
+
+    @property
+    def ratio(self) -> float:
+        """Share of hedged sentences (0.0 for a section without sentences)."""
+        return self.hedged / self.sentences if self.sentences else 0.0
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {
+            "index": self.index,
+            "title": self.title,
+            "sentences": self.sentences,
+            "hedged": self.hedged,
+            "ratio": round(self.ratio, 4),
+        }
+
+
+@dataclass(frozen=True)
+class HedgeReport:
+    """The result of :func:`analyze`: a per-section profile and every sentence.
+
+    Attributes:
+        path: the document's display path.
+        sections: the profile, in document order (sections with sentences only).
+        sentences: every prose sentence with its verdict, in document order.
+    """
+
+    path: str
+    sections: tuple[SectionHedges, ...]
+    sentences: tuple[HedgedSentence, ...]
+
+    @property
+    def total(self) -> int:
+        """Number of sentences analysed."""
+        return len(self.sentences)
+
+    @property
+    def hedged_count(self) -> int:
+        """Number of hedged sentences."""
+        return sum(1 for s in self.sentences if s.hedged)
+
+    @property
+    def ratio(self) -> float:
+        """Share of hedged sentences in the whole document."""
+        return self.hedged_count / self.total if self.total else 0.0
+
+    def hedged(self) -> list[HedgedSentence]:
+        """The speculative sentences."""
+        return [s for s in self.sentences if s.hedged]
+
+    def reported(self) -> list[HedgedSentence]:
+        """The sentences stated as fact."""
+        return [s for s in self.sentences if not s.hedged]
+
+    def to_dict(self) -> dict:
+        """JSON-ready form: ``{path, ratio, sentences_total, hedged, sections, sentences}``."""
+        return {
+            "path": self.path,
+            "ratio": round(self.ratio, 4),
+            "total": self.total,
+            "hedged": self.hedged_count,
+            "sections": [s.to_dict() for s in self.sections],
+            "sentences": [s.to_dict() for s in self.sentences],
+        }
+
+
+def analyze(doc: Document, model: HedgeModel | None = None, *, weasels: bool = True) -> HedgeReport:
+    """Classify every prose sentence of ``doc`` as hedged or reported.
+
+    Back matter (a licence footer) is skipped; the lead counts only when it holds
+    prose sentences.
+
+    Args:
+        doc: the loaded document.
+        model: the classifier; the shipped one by default.
+        weasels: also count weasel attributions as hedges.
+
+    Returns:
+        A :class:`HedgeReport` whose offsets point into ``doc.source``.
+
+    Example:
+        >>> from osce_brief import parse
+        >>> r = analyze(parse("Title\\n\\nIt may rain. It rained."))
+        >>> [s.hedged for s in r.sentences]
+        [True, False]
+    """
+    model = model or default_model()
+    out: list[HedgedSentence] = []
+    profile: list[SectionHedges] = []
+    for sec in doc.all_sections():
+        if sec.kind == "back":
+            continue
+        n = h = 0
+        for sent in sec.sentences:
+            cues = _cues(sent.text, model, weasels)
+            hedged = bool(cues)
+            if hedged:
+                base = sent.start
+                cues = tuple((base + s, base + e) for s, e in cues)
+            out.append(HedgedSentence(sent.text, sent.start, sent.end, hedged, cues or (), sec.index, sec.title))
+            n += 1
+            h += hedged
+        if n or sec.kind == "section":
+            profile.append(SectionHedges(sec.index, sec.title, n, h))
+    return HedgeReport(doc.display_path, tuple(profile), tuple(out))
+
+
+def rollup(report: HedgeReport, doc: Document) -> dict[int, SectionHedges]:
+    """Per numbered section, its counts with those of all its subsections added.
+
+    For ``brief outline --hedges``: a book's part heading has no prose of its
+    own, so its share is that of its chapters.
+    """
+    counts = {p.index: [p.sentences, p.hedged] for p in report.sections if p.index > 0}
+    for sec in reversed(doc.sections):
+        c = counts.setdefault(sec.index, [0, 0])
+        if sec.parent is not None and sec.parent > 0:
+            pc = counts.setdefault(sec.parent, [0, 0])
+            pc[0] += c[0]
+            pc[1] += c[1]
+    return {sec.index: SectionHedges(sec.index, sec.title, *counts[sec.index]) for sec in doc.sections}
+
+
+def hedged_predicate(model: HedgeModel | None = None):
+    """A ``text -> bool`` predicate that is True for sentences stated as fact.
+
+    The complement of :func:`is_hedged`, bound to one model, for filters such as
+    ``filter(hedged_predicate(), sentences)``. (``summarize(reported=...)`` takes
+    :func:`is_hedged` itself.)
+    """
+    model = model or default_model()
+    return lambda text: not is_hedged(text, model)

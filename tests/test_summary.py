@@ -1,0 +1,252 @@
+"""Tests for ``brief summary``: offsets, order, sections, filler, baselines, CLI."""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+
+from osce_brief import load, parse
+from osce_brief.errors import ExitCode, UsageError
+from osce_brief.render.summary import render_by_section, render_summary
+from osce_brief.summarize import METHODS, by_section, dateline_end, is_filler, summarize
+
+from .conftest import build_doc, jsonl
+
+FILLER_WORDS = ("guys", "let's", "what do you", "dive deeper", "conversation going")
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return load()
+
+
+def _check(doc, summary, n):
+    assert len(summary.sentences) == n
+    positions = [s.position for s in summary.sentences]
+    assert positions == sorted(positions), "sentences must come out in document order"
+    for s in summary.sentences:
+        assert doc.source[s.start : s.end] == s.text
+        sec = doc.section_at(s.start)
+        assert sec is not None and sec.index == s.section_index and sec.title == s.section_title
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_bundled_three_sentences(doc, method):
+    s = summarize(doc, method=method)
+    _check(doc, s, 3)
+    assert s.method == method
+    assert all(1 <= x.section_index <= 6 for x in s.sentences)
+
+
+def test_default_has_no_filler(doc):
+    for n in (1, 3, 5, 8):
+        for s in summarize(doc, n=n).sentences:
+            low = s.text.lower()
+            assert not any(w in low for w in FILLER_WORDS), s.text
+            assert not s.text.rstrip().endswith("?")
+
+
+def test_by_section_six_gists(doc):
+    res = by_section(doc)
+    assert [g.index for g in res.sections] == [1, 2, 3, 4, 5, 6]
+    for g in res.sections:
+        assert len(g.sentences) == 1
+        s = g.sentences[0]
+        assert s.section_index == g.index
+        assert doc.source[s.start : s.end] == s.text
+        assert not any(w in s.text.lower() for w in FILLER_WORDS)
+
+
+def test_section_scope(doc):
+    sec = doc.section(4)
+    s = summarize(doc, n=2, section=[sec])
+    _check(doc, s, 2)
+    assert {x.section_index for x in s.sentences} == {4}
+
+
+def test_lengths(doc):
+    assert len(summarize(doc, ratio=0.1).sentences) == round(0.1 * summarize(doc).candidates)
+    w = summarize(doc, words=60)
+    assert 1 <= len(w.sentences) and (w.words <= 60 or len(w.sentences) == 1)
+    with pytest.raises(UsageError):
+        summarize(doc, n=0)
+    with pytest.raises(UsageError):
+        summarize(doc, ratio=1.5)
+    with pytest.raises(UsageError):
+        summarize(doc, method="bert")
+
+
+def test_lead_is_first_sentences(doc):
+    s = summarize(doc, method="lead", n=2)
+    first = [x for _, x in doc.sentences()][:2]
+    assert [x.start for x in s.sentences] == [x.start for x in first]
+
+
+def test_flat_lowercase_article_segments_and_summarizes():
+    body = (
+        "the city council voted on tuesday to close the old bridge over the river . "
+        "engineers said the bridge had cracks in two of its main supports . "
+        "the council will pay for a new bridge with money from a state grant . "
+        "drivers will have to use a detour through the town centre for two years . "
+        "local shops on the detour said they welcomed the extra traffic . "
+        "what do you think about the new bridge ? "
+        "click here to read more about the council ."
+    )
+    d = parse(body, None, "text")
+    s = summarize(d, n=3)
+    _check(d, s, 3)
+    assert all("click here" not in x.text and "?" not in x.text for x in s.sentences)
+    one = summarize(d, n=1)
+    assert len(one.sentences) == 1
+
+
+def test_dateline_trimmed():
+    d = parse("(CNN) -- A strong earthquake struck the coast of the island early on Monday morning. "
+              "Rescue teams searched the damaged buildings in the port town for survivors. "
+              "Officials said the quake damaged roads and cut power to thousands of homes.", None, "text")
+    s = summarize(d, n=3)
+    assert s.sentences[0].text.startswith("A strong earthquake")
+    assert d.source[s.sentences[0].start : s.sentences[0].end] == s.sentences[0].text
+    assert dateline_end("London (CNN)The talks ended.") == len("London (CNN)")
+    assert dateline_end("The talks ended.") == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What do you guys think?",
+        "Let's keep the conversation going!",
+        "So, guys, let's dive deeper into what this means for the world stage and beyond.",
+        "Click here to read the full match report from the stadium.",
+        "Scroll down for video of the rescue at the harbour.",
+        "By . Daily Mail Reporter .",
+        "Short one here.",
+        "Have you ever wondered why the sky is blue at noon?",
+    ],
+)
+def test_filler_rules(text):
+    assert is_filler(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council voted on Tuesday to close the old bridge over the river.",
+        '"You can\'t do that," the judge told the lawyers at the end of the hearing.',
+    ],
+)
+def test_not_filler(text):
+    assert not is_filler(text)
+
+
+def test_reported_hook(doc):
+    def hedged(t):
+        return any(w in t for w in (" likely ", " probably ", " might ", " could ", " may "))
+
+    s = summarize(doc, n=3, reported=lambda t: not hedged(t))
+    assert len(s.sentences) == 3 and not any(hedged(x.text) for x in s.sentences)
+    assert not any(hedged(x.text) for x in summarize(doc, n=3, reported=True).sentences if "probably" in x.text)
+    g = by_section(doc, reported=lambda t: not hedged(t))
+    assert all(not hedged(x.text) for gist in g.sections for x in gist.sentences)
+
+
+def test_hierarchical_long_document():
+    sections = []
+    for i in range(30):
+        body = " ".join(
+            f"Chapter {i} tells how the farmer number {j} planted {['wheat', 'barley', 'corn'][j % 3]} in field {i + j}."
+            for j in range(25)
+        )
+        sections.append((f"CHAPTER {i + 1}", body))
+    d = build_doc(*sections)
+    assert sum(1 for _ in d.sentences()) > 400
+    s = summarize(d, n=3)
+    _check(d, s, 3)
+
+
+def test_empty_and_tiny_documents():
+    d = parse("Just a title", None, "text")
+    assert len(summarize(d).sentences) <= 1
+    d = parse("Title\n\nOne short sentence about the weather in the valley today.", None, "text")
+    assert len(summarize(d, n=3).sentences) == 1
+
+
+def test_render(doc):
+    con = Console(record=True, width=80)
+    con.print(render_summary(summarize(doc), doc.title))
+    out = con.export_text()
+    assert "§1" in out and "3 of" in out
+    con = Console(record=True, width=80)
+    con.print(render_by_section(by_section(doc), doc.title))
+    assert "Expert Opinions and Analysis" in con.export_text()
+
+
+# ------------------------------------------------------------------ CLI
+def test_cli_summary_json(invoke):
+    r = invoke("summary", "--json")
+    assert r.exit_code == ExitCode.OK
+    (obj,) = jsonl(r.stdout)
+    assert obj["path"] == "<bundled>" and obj["method"] == "default"
+    assert len(obj["sentences"]) == 3
+    src = load().source
+    for s in obj["sentences"]:
+        assert set(s) == {"text", "start", "end", "section"}
+        assert set(s["section"]) == {"index", "title"}
+        assert src[s["start"] : s["end"]] == s["text"]
+
+
+def test_cli_summary_options(invoke, tmp_path):
+    r = invoke("summary", "-n", "2", "--method", "lexrank", "--json")
+    assert r.exit_code == 0 and len(jsonl(r.stdout)[0]["sentences"]) == 2
+    r = invoke("summary", "--section", "expert", "--json")
+    assert {s["section"]["index"] for s in jsonl(r.stdout)[0]["sentences"]} == {4}
+    r = invoke("summary", "--by-section", "--json")
+    obj = jsonl(r.stdout)[0]
+    assert r.exit_code == 0 and len(obj["sections"]) == 6
+    r = invoke("summary", "--by-section")
+    assert r.exit_code == 0 and "Final Thoughts" in r.stdout
+    r = invoke("summary", "--words", "50")
+    assert r.exit_code == 0 and "§" in r.stdout
+    p1 = tmp_path / "a.txt"
+    p1.write_text("Title\n\nThe river rose fast after three days of heavy rain in the hills. "
+                  "Farmers moved their animals to higher ground before the flood arrived.\n")
+    r = invoke("summary", str(p1), "-", "--json", input="Storm\n\nThe storm closed the airport for a day and a night.\n")
+    assert r.exit_code == 0
+    assert [o["path"] for o in jsonl(r.stdout)] == [str(p1), "-"]
+
+
+def test_cli_summary_errors(invoke):
+    r = invoke("summary", "--method", "bert")
+    assert r.exit_code == ExitCode.USAGE and "unknown method" in r.stderr
+    r = invoke("summary", "--section", "99")
+    assert r.exit_code == ExitCode.USAGE and "no section 99" in r.stderr
+    r = invoke("summary", "-n", "0")
+    assert r.exit_code == ExitCode.USAGE
+    r = invoke("summary", "/no/such/file.txt")
+    assert r.exit_code == ExitCode.USAGE
+
+
+def test_help_has_examples(invoke):
+    for cmd in ("summary", "keywords"):
+        r = invoke(cmd, "--help")
+        assert r.exit_code == 0 and "Examples" in r.stdout and f"brief {cmd}" in r.stdout
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from("the council river bridge voted closed Malta talks (CNN) -- you ? ! . , said new old".split())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(_WORDS, min_size=1, max_size=15), min_size=1, max_size=12), st.integers(1, 4),
+       st.sampled_from(METHODS))
+def test_offsets_property(sentences, n, method):
+    text = " ".join(" ".join(ws).capitalize() + "." for ws in sentences)
+    d = parse(text, None, "text")
+    s = summarize(d, n=n, method=method)
+    assert len(s.sentences) <= n
+    starts = [x.start for x in s.sentences]
+    assert starts == sorted(starts)
+    for x in s.sentences:
+        assert d.source[x.start : x.end] == x.text and x.text
