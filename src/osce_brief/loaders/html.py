@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from ..errors import InputError
 from ..model import Document
 
-INSTALL_HINT = "install the web extra: pip install 'osce_brief[web]'"
+INSTALL_HINT = "install the web extra: pip install 'osce_brief[web]' (in a checkout: pip install '.[web]')"
 
 # is_html_path / looks_like_html live in the package (cheap to import, no trafilatura).
 from . import is_html_path, looks_like_html  # noqa: E402,F401
