@@ -137,10 +137,11 @@ def with_children(doc: Document, section: Section) -> list[Section]:
     if section.index < 1:
         return [section]
     out = [section]
-    for s in doc.sections[section.index :]:
-        if s.level <= section.level:
+    secs = doc.sections
+    for i in range(section.index, len(secs)):  # no slice: a slice per section is quadratic
+        if secs[i].level <= section.level:
             break
-        out.append(s)
+        out.append(secs[i])
     return out
 
 

@@ -109,7 +109,8 @@ def render_outline(o: Outline, extra_columns: dict[str, dict[int, Text]] | None 
 def _hidden_label(o: Outline, entry) -> str:
     """``28 chapters`` when the hidden headings share a first word, else ``+N below``."""
     below = []
-    for e in o.entries[entry.index :]:
+    for i in range(entry.index, len(o.entries)):  # no slice per row: that would be quadratic
+        e = o.entries[i]
         if e.level <= entry.level:
             break
         below.append(e)
