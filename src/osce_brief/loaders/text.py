@@ -101,7 +101,15 @@ def _blocks(text: str, start: int, end: int) -> list[_Block]:
     return blocks
 
 
+_STRUCT_ANY = re.compile(
+    rf"^(?:VOLUME|VOL\.|BOOK|PART|CHAPTER|PROLOGUE|PREFACE|INTRODUCTION|APPENDIX|AFTERWORD|EPILOGUE|(?:{_NUMWORD})\s+EPILOGUE)\b",
+    re.I,
+)
+
+
 def _struct_rank(line: str) -> int | None:
+    if not _STRUCT_ANY.match(line):  # one regex instead of five for ordinary lines
+        return None
     for rank, rx in _STRUCT:
         if rx.match(line):
             return rank
