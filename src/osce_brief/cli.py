@@ -564,8 +564,10 @@ def search(
             emit(render.render_files(result), width=width, pager=False)
     else:
         if result.found:
-            wrap = _styled() or width is not None  # piped: one passage per line, not cropped
-            emit(render.render_passages(result, wrap=wrap), width=width if wrap else 1_000_000, pager=False)
+            if _styled() or width is not None:
+                emit(render.render_passages(result), width=width, pager=False)
+            else:  # piped: one passage per line, not cropped, without Rich
+                sys.stdout.write(render.plain_passages(result))
     if not result.found:
         message, hint = result.no_match_message()
         if result.errors:

@@ -126,3 +126,20 @@ def render_counts(result: SearchResult, show_path: bool | None = None) -> Text:
 def render_files(result: SearchResult) -> Text:
     """``--files-with-matches``: one matching path per line."""
     return Text("\n".join(clean(f.path) for f in result.files), PATH_STYLE)
+
+
+def plain_passages(result: SearchResult, show_path: bool | None = None) -> str:
+    """The layout of :func:`render_passages` (``wrap=False``) as plain text, for pipes.
+
+    Rich is skipped: tens of thousands of passages print in a fraction of a second.
+    """
+    if show_path is None:
+        show_path = len(result.files) > 1 or result.searched > 1
+    out: list[str] = []
+    for p in result.passages:
+        head = (clean(p.path) + " " if show_path else "") + clean(section_label(p.section_index, p.section_title))
+        if p.score is not None:
+            head += f"  score {p.score:.2f}"
+        out.append(f"{head}\n  {clean(flow(p.text))}\n\n")
+    out.append(summary_line(result).plain + "\n")
+    return "".join(out)
