@@ -11,23 +11,37 @@ was said, and reporting verbs (say, tell, according to) are never cues.
 
 How it works, in three layers, all pure Python:
 
-1. **Candidates.** Every word of a learned cue lexicon (the words people marked as
-   cues in the training data, plus a short hand list) is a candidate cue.
+1. **Candidates.** Every word of a learned cue lexicon is a candidate cue: the words
+   people marked as cues in the training data (at least once, and in at least 15% of
+   their occurrences, counted per corpus so that a word that is a cue in news but rare
+   among the five times more Wikipedia sentences still counts), plus a short hand list.
 2. **Classifier.** A logistic regression scores each candidate from its word, stem and
-   context (neighbouring words and their shapes, negation nearby, a reporting verb
-   before it, "if" earlier in the sentence, capitalisation...). Its weights ship in
-   ``hedge_model.json`` next to this module (about 70 KB, loaded lazily, plain
+   context: the neighbouring words and their shapes, the word classes of the
+   neighbours (a cheap stand-in for part-of-speech tags: "would" + BE, "could" + an
+   ``-ed`` form, a determiner before "expected"), negation nearby, a reporting verb
+   before it, "if" earlier in the sentence, a question mark, capitalisation. The model
+   is trained on Wikipedia and news together with feature-augmentation domain
+   adaptation towards news (see ``bench/train_hedges.py``). Its weights ship in
+   ``hedge_model.json`` next to this module (about 100 KB, loaded lazily, plain
    Python at run time: no numpy). A sentence is hedged when one candidate scores
    above the model's threshold, or a rule below fires.
 3. **Context rules** that the data is too small to learn reliably: "May" the month,
-   "no doubt", factual past ability ("could see", "could not"), attribution verbs,
-   and weasel attributions ("some analysts argue", "it is said").
+   "no doubt", factual past ability ("could see", "could not"), the modal perfect
+   ("might have reiterated"), attribution verbs, and weasel attributions ("some
+   analysts argue", "it is said").
+
+Speed: a sentence is first checked with one compiled regex of every word that can
+start a cue; only the few sentences with a hit are tokenised around their candidates
+and scored, and the word-only part of each candidate's score is cached per word.
 
 Rebuild the weights with::
 
     python bench/train_hedges.py            # writes src/osce_brief/hedge_model.json
 
-and measure them with ``python bench/eval_hedges.py`` (cross-validated F1). Both read
+and measure them with ``python bench/eval_hedges.py`` (cross-validated F1: the
+lexicon and the weights are learned from the training folds only; the threshold is a
+fixed parameter, or tuned by an inner cross-validation on the training folds with
+``--param inner=3``). Both read
 the Szeged Uncertainty Corpus files in ``../shared/eval/hedge/``; training is pure
 Python, takes seconds and is deterministic.
 """
@@ -39,12 +53,14 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from .model import Document
 
 MODEL_PATH = Path(__file__).with_name("hedge_model.json")
+_ZEROS = repeat(0.0)  # defaults for map(dict.get, features, _ZEROS)
 
 # --------------------------------------------------------------------------- tokens
 
@@ -270,35 +286,76 @@ def _context_features(
     n = len(low)
     p1 = low[i - 1] if i > 0 else "<s>"
     n1 = low[i + 1] if i + 1 < n else "</s>"
+    c1 = _wclass(n1)
     f = [
-        "p1=" + w + "|" + p1,
-        "n1=" + w + "|" + n1,
-        "sn1=" + st + "|" + n1,
-        "sp1=" + st + "|" + p1,
-        "ps=" + w + "|" + (_shape(toks[i - 1]) if i > 0 else "<s>"),
-        "ns=" + w + "|" + (_shape(toks[i + 1]) if i + 1 < n else "</s>"),
+        f"p1={w}|{p1}",
+        f"n1={w}|{n1}",
+        f"sn1={st}|{n1}",
+        f"sp1={st}|{p1}",
+        f"ps={w}|{_shape(toks[i - 1]) if i > 0 else '<s>'}",
+        f"ns={w}|{_shape(toks[i + 1]) if i + 1 < n else '</s>'}",
         "nn1=" + n1,
         "pp1=" + p1,
+        # Word classes of the neighbours ("would" + BE, "could" + -ed, DET +
+        # "expected"): a cheap stand-in for part-of-speech tags.
+        f"nc={w}|{c1}",
+        f"pc={w}|{_wclass(p1)}",
     ]
+    if i + 2 < n:
+        f.append(f"nc2={w}|{c1}|{_wclass(low[i + 2])}")
     if i == 0:
         f.append("first=" + w)
     elif toks[i][:1].isupper():
         f.append("cap=" + w)
-    for j in range(max(0, i - 3), min(n, i + 3)):
-        if j != i and low[j] in _NEGATIONS:
-            f.append("neg=" + w)
-            break
+    if not (_NEGATIONS.isdisjoint(low[max(0, i - 3):i]) and _NEGATIONS.isdisjoint(low[i + 1:i + 3])):
+        f.append("neg=" + w)
     if question:
         f.append("q=" + w)
     if conditional:
         f.append("cond=" + w)
-    for x in low[max(0, i - 8):i]:
-        if x in _ATTRIBUTION:
-            f.append("rep=" + w)
-            break
+    if not _ATTRIBUTION.isdisjoint(low[max(0, i - 8):i]):
+        f.append("rep=" + w)
     if "have" in low[i + 1:i + 3]:
         f.append("have=" + w)
     return f
+
+
+_DET = frozenset("the a an its his her their our your my this that these those any all some".split())
+_PRON = frozenset("i we you they he she it".split())
+_BE = frozenset("be is are was were been being am".split())
+_KEEP = frozenset("to that if whether of for in on by with".split())
+_CLASS: dict[str, str] = {}  # memo of _wclass
+
+
+def _wclass(x: str) -> str:
+    """A coarse word class: BE, HAVE, NEG, DET, PRON, a few function words as
+    themselves, PUNCT, NUM, or the suffix (-ing, -ed, -ly, -ion, -s), else W."""
+    c = _CLASS.get(x)
+    if c is not None:
+        return c
+    if x in _BE:
+        c = "BE"
+    elif x in ("have", "has", "had"):
+        c = "HAVE"
+    elif x in _NEGATIONS:
+        c = "NEG"
+    elif x in _DET:
+        c = "DET"
+    elif x in _PRON:
+        c = "PRON"
+    elif x in _KEEP:
+        c = x
+    elif not x[:1].isalpha():
+        c = "NUM" if x[:1].isdigit() else "PUNCT"
+    else:
+        c = "W"
+        for suf in ("ing", "ed", "ly", "ion", "s"):
+            if x.endswith(suf) and len(x) > len(suf) + 2:
+                c = suf
+                break
+    if len(_CLASS) < 50_000:
+        _CLASS[x] = c
+    return c
 
 
 def candidate_features(
@@ -374,7 +431,7 @@ class HedgeModel:
     def score(self, feats: Iterable[str]) -> float:
         """Logit of a candidate: the sum of its features' weights."""
         get = self.weights.get
-        return sum(get(x, 0.0) for x in feats)
+        return sum(map(get, feats, _ZEROS))
 
     def to_dict(self) -> dict:
         """The JSON form written by ``bench/train_hedges.py``."""
@@ -529,18 +586,34 @@ def candidates(
             continue  # inside "well-known" or "o'may"
         if e + 1 < n and text[e] in "-'\u2019" and text[e + 1].isalpha() and lowered[e : e + 3] not in _NT:
             continue
-        head = s - _BEFORE_CHARS
-        if head > 0:
-            before = tokens.findall(text, head, s)
-            if before and text[head - 1].isalnum() and text[head].isalnum():
-                del before[0]  # a word cut by the window edge
-            before = before[-8:]
-        else:
-            before = tokens.findall(text, 0, s)[-8:]
+        # Up to eight tokens before and five after, within a character window; a
+        # word cut by a window edge is dropped. Only the words needed are tokenised.
+        head = max(s - _BEFORE_CHARS, 0)
+        before: list[str] = []
+        for word in reversed(text[head:s].split()):
+            if word.isalpha():
+                before.append(word)
+            else:
+                before += reversed(tokens.findall(word))
+            if len(before) > 8:
+                break
+        else:  # the whole window was read: its first token may be a cut word
+            if head > 0 and before and text[head - 1].isalnum() and text[head].isalnum():
+                del before[-1]
+        del before[8:]
+        before.reverse()
         tail = e + _AFTER_CHARS
-        after = tokens.findall(text, e, tail)
-        if tail < n and after and text[tail - 1].isalnum() and text[tail].isalnum():
-            del after[-1]
+        after: list[str] = []
+        for word in text[e:tail].split():
+            if word.isalpha():
+                after.append(word)
+            else:
+                after += tokens.findall(word)
+            if len(after) > 5:
+                break
+        else:
+            if tail < n and after and text[tail - 1].isalnum() and text[tail].isalnum():
+                del after[-1]
         del after[5:]
         toks = [*before, text[s:e], *after]
         low = [t.lower() for t in toks]
@@ -589,14 +662,19 @@ def find_cues(text: str, model: HedgeModel | None = None, *, weasels: bool = Tru
     return _cues(text, model or default_model(), weasels)
 
 
-def _cues(text: str, model: HedgeModel, weasels: bool) -> list[tuple[int, int]]:
+def _cues(text: str, model: HedgeModel, weasels: bool, lowered: str | None = None) -> list[tuple[int, int]]:
     lexicon = model.lexicon
-    lowered = text.lower()
-    if text.isascii() and model.trigger_regex.search(lowered) is None:
-        return []  # most sentences: no candidate and no weasel trigger
-    words = _WORDS.findall(lowered)
-    if model.triggers.isdisjoint(words):
-        return []
+    if lowered is None:
+        lowered = text.lower()
+    if text.isascii():
+        # The trigger words present (a set of a few words; none in most sentences).
+        words = set(model.trigger_regex.findall(lowered))
+        if not words:
+            return []
+    else:
+        words = _WORDS.findall(lowered)
+        if model.triggers.isdisjoint(words):
+            return []
     spans: list[tuple[int, int]] = []
     if not model.prefilter.isdisjoint(words):
         margin = model.margin
@@ -604,14 +682,16 @@ def _cues(text: str, model: HedgeModel, weasels: bool) -> list[tuple[int, int]]:
         static = model.static_scores
         for s, e, feats, forced in candidates(text, lexicon, lowered=lowered, full=False):
             if forced or (
-                feats is not None and static.get(lowered[s:e].lower(), 0.0) + sum(get(x, 0.0) for x in feats) > margin
+                feats is not None and static.get(lowered[s:e].lower(), 0.0) + sum(map(get, feats, _ZEROS)) > margin
             ):
                 spans.append((s, e))
     same = len(lowered) == len(text)  # lowercasing kept the offsets
     if weasels and not _WEASEL_ANY.isdisjoint(words):
+        # Each pattern needs one of its ``also`` words (all of them triggers); the
+        # ``need`` words only spare a regex run where the word list is at hand.
         wset = set(words)
         for need, also, rx in _WEASELS_LC if same else _WEASELS:
-            if not need.isdisjoint(wset) and not also.isdisjoint(wset):
+            if not also.isdisjoint(wset) and (isinstance(words, set) or not need.isdisjoint(wset)):
                 spans.extend(m.span() for m in rx.finditer(lowered if same else text))
     if not spans:
         return spans
@@ -782,19 +862,22 @@ def analyze(doc: Document, model: HedgeModel | None = None, *, weasels: bool = T
     model = model or default_model()
     out: list[HedgedSentence] = []
     profile: list[SectionHedges] = []
+    add = out.append
+    empty: tuple = ()
     for sec in doc.all_sections():
         if sec.kind == "back":
             continue
         n = h = 0
+        idx, title = sec.index, sec.title
         for sent in sec.sentences:
-            cues = _cues(sent.text, model, weasels)
-            hedged = bool(cues)
-            if hedged:
-                base = sent.start
-                cues = tuple((base + s, base + e) for s, e in cues)
-            out.append(HedgedSentence(sent.text, sent.start, sent.end, hedged, cues or (), sec.index, sec.title))
+            a, b = sent.start, sent.end
             n += 1
-            h += hedged
+            cues = _cues(sent.text, model, weasels)
+            if cues:
+                h += 1
+                add(HedgedSentence(sent.text, a, b, True, tuple((a + s, a + e) for s, e in cues), idx, title))
+            else:
+                add(HedgedSentence(sent.text, a, b, False, empty, idx, title))
         if n or sec.kind == "section":
             profile.append(SectionHedges(sec.index, sec.title, n, h))
     return HedgeReport(doc.display_path, tuple(profile), tuple(out))

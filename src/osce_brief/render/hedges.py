@@ -153,11 +153,18 @@ class _SentenceList:
             if plain_only:
                 plain = clean(flow(s.text))
                 if plain.isascii() or not _MAYBE_WIDE.search(plain):
+                    # The bullet, then one unstyled segment for all the lines (styles
+                    # are dropped anyway); the bullet stays apart because Rich measures
+                    # a short segment once but a line with "•" in it char by char.
                     cuts = [0, *_breaks(plain, avail), len(plain)]
+                    parts = []
                     for k in range(0, len(cuts), 2):
-                        yield bullet if k == 0 else pad
-                        yield Segment(plain[cuts[k] : cuts[k + 1]])
-                        yield newline
+                        if k:
+                            parts.append(pad.text)
+                        parts.append(plain[cuts[k] : cuts[k + 1]])
+                        parts.append("\n")
+                    yield bullet
+                    yield Segment("".join(parts))
                     continue
                 text = Text(plain)
             else:
