@@ -216,3 +216,32 @@ def test_ctrl_c_exits_130_quietly():
     out, err = proc.communicate(timeout=10)
     assert proc.returncode == 130
     assert err == b"" and out == b""
+
+
+@pytest.mark.parametrize("command", ["outline", "show"])
+def test_full_size_inputs_reader(invoke, tmp_path, command):
+    """The sizes the issue names, on the reader commands (the others get the
+    smaller versions above; bench/scaling.py times all of them by size)."""
+    big = tmp_path / "line.txt"
+    big.write_bytes(b"word " * 2_000_000)  # a 10 MB single line
+    heads = tmp_path / "heads.txt"
+    heads.write_bytes(b"\n\n".join(b"Heading Line %d" % i for i in range(50_000)))
+    for path in (big, heads):
+        r = invoke(command, *COMMAND_ARGS[command], str(path))
+        _check(r)
+        assert r.exit_code == 0
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_closed_pipe_is_quiet(command):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    args = " ".join([command, *COMMAND_ARGS[command]])
+    p = subprocess.run(
+        f"'{sys.executable}' -m osce_brief {args} | head -1", shell=True, capture_output=True, text=True, env=env
+    )
+    assert p.stderr == "", p.stderr
+    assert len(p.stdout.splitlines()) == 1
