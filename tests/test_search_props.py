@@ -22,7 +22,7 @@ ascii_term = st.text(alphabet="abcAB", min_size=1, max_size=4)
 
 
 def merged(spans):
-    return S._merge(sorted(spans))
+    return S.merge_spans(sorted(spans))
 
 
 @SETTINGS

@@ -57,6 +57,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .segment import merge_spans
 from .model import Document
 
 MODEL_PATH = Path(__file__).with_name("hedge_model.json")
@@ -706,19 +707,7 @@ def _cues(text: str, model: HedgeModel, weasels: bool, lowered: str | None = Non
                     break
             widened.append((s, e))
         spans = widened
-    return _merge(spans)
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans.sort()
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        if out and s <= out[-1][1]:
-            if e > out[-1][1]:
-                out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
+    return merge_spans(spans)
 
 
 def is_hedged(text: str, model: HedgeModel | None = None, *, weasels: bool = True) -> bool:

@@ -38,6 +38,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
+from .segment import merge_spans
 from .errors import InputError, SectionError, UsageError
 from .model import Document, Section
 from .textnorm import Folded, fold, fold_str
@@ -160,8 +161,8 @@ class Term:
                 else:
                     extra.append((s0, m.end()))
             if extra:
-                return _merge(sorted(out + extra))
-        return _merge(out)
+                return merge_spans(sorted(out + extra))
+        return merge_spans(out)
 
 
 @dataclass(frozen=True)
@@ -300,22 +301,10 @@ def find_hits(query: Query, source: str | Folded) -> list[list[tuple[int, int]]]
     for t in query.terms:
         spans = t.spans(f.text, lower=lower)
         if not f.identity:
-            spans = _merge([f.to_source(s, e) for s, e in spans])
+            spans = merge_spans([f.to_source(s, e) for s, e in spans])
         if t.regex:  # a hit never runs across a blank line (passages never do)
             spans = [(s, e) for s, e in spans if "\n" not in src[s:e] or not _BLANK_LINE.search(src, s, e)]
         out.append(spans)
-    return out
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Merge sorted overlapping or touching spans."""
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        if out and s <= out[-1][1]:
-            if e > out[-1][1]:
-                out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
     return out
 
 
@@ -544,7 +533,7 @@ def _passages(
             while i < len(blocks) and blocks[i].start < e:
                 touched.add(i)
                 i += 1
-    all_hits = _merge(sorted(h for spans in hits_by_term for h in spans))
+    all_hits = merge_spans(sorted(h for spans in hits_by_term for h in spans))
     hit_starts = [h[0] for h in all_hits]
     df = [0] * nterms
     out: list[Passage] = []
@@ -1208,7 +1197,7 @@ def _count_units(text: str, hits: list[list[tuple[int, int]]], query: Query, uni
         units = [(s, e)] if e > s else []
     term_starts = [[h[0] for h in spans] for spans in hits]
     ranges, _ = _unit_ranges(units, hits, term_starts, query.any_term, unit, context, [0] * len(hits))
-    all_hits = _merge(sorted(h for spans in hits for h in spans))
+    all_hits = merge_spans(sorted(h for spans in hits for h in spans))
     starts = [h[0] for h in all_hits]
     nh = sum(sum(1 for _ in _overlapping(all_hits, starts, units[lo][0], units[hi][1])) for lo, hi in ranges)
     return len(ranges), nh
@@ -1510,5 +1499,5 @@ def _count_from_spans(raw: bytes, s: int, e: int, cands, spans, query: Query, un
     for (p, ti, _k), sp in zip(cands, spans):
         if sp:
             hits[ti].append((char(sp[0] - s), char(sp[1] - s)))
-    hits = [_merge(sorted(h)) for h in hits]
+    hits = [merge_spans(sorted(h)) for h in hits]
     return _count_units(text, hits, query, unit, context, prose(s, text))

@@ -121,3 +121,20 @@ _WORD = re.compile(r"\w+(?:['\u2019.-]\w+)*")
 def word_count(text: str) -> int:
     """Number of words (runs of letters/digits) in ``text``."""
     return sum(1 for _ in _WORD.finditer(text))
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sort spans and merge those that overlap or touch.
+
+    Example:
+        >>> merge_spans([(5, 7), (0, 2), (2, 3)])
+        [(0, 3), (5, 7)]
+    """
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
