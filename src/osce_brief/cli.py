@@ -336,15 +336,10 @@ def show(
 
         brief show all --pager
     """
-    from .select import select_sections, with_children
+    from .select import select_with_children
 
     doc = load_doc(path, encoding, max_bytes, fmt, save)
-    chosen, seen = [], set()
-    for s in select_sections(doc, section):
-        for c in with_children(doc, s):
-            if c.index not in seen:
-                seen.add(c.index)
-                chosen.append(c)
+    chosen = select_with_children(doc, section)
     if json_out:
         emit_json(
             {
@@ -420,13 +415,9 @@ def summary(
     for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
         chosen = None
         if section is not None:
-            from .select import select_sections, with_children
+            from .select import select_with_children
 
-            chosen = []
-            for s in select_sections(doc, section):
-                for c in with_children(doc, s):
-                    if c not in chosen:
-                        chosen.append(c)
+            chosen = select_with_children(doc, section)
         if by_section:
             result = gists(doc, method=method, sections=chosen, reported=prefer)
             if json_out:

@@ -619,14 +619,9 @@ def _check_options(unit: str, context: int, max_passages: int | None) -> None:
 def _sections_for(doc: Document, spec: str | None) -> list[Section] | None:
     if spec is None:
         return None
-    from .select import select_sections, with_children
+    from .select import select_with_children
 
-    chosen: list[Section] = []
-    for s in select_sections(doc, spec):
-        for c in with_children(doc, s):
-            if c not in chosen:
-                chosen.append(c)
-    return chosen
+    return select_with_children(doc, spec)
 
 
 def _search_docs(docs, query, *, unit, context, section, rank, max_passages) -> SearchResult:

@@ -147,3 +147,18 @@ def with_children(doc: Document, section: Section) -> list[Section]:
 
 def _has_body(section: Section) -> bool:
     return any(p.kind != "meta" for p in section.paragraphs)
+
+
+def select_with_children(doc: Document, spec: str) -> list[Section]:
+    """:func:`select_sections`, each section followed by its subsections, no repeats.
+
+    This is what ``show``, ``summary --section`` and ``search --section`` read.
+    """
+    out: list[Section] = []
+    seen: set[int] = set()
+    for s in select_sections(doc, spec):
+        for c in with_children(doc, s):
+            if c.index not in seen:
+                seen.add(c.index)
+                out.append(c)
+    return out
