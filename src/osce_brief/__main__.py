@@ -1,6 +1,6 @@
 """``python -m osce_brief``: the same as the ``brief`` command."""
 
-from .cli import main
+from .entry import main
 
 if __name__ == "__main__":
     main()

@@ -8,13 +8,12 @@ named exit code (see :class:`~osce_brief.errors.ExitCode`).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from typing import Annotated, Any, Iterable, Optional
+from typing import Annotated, Iterable, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -22,7 +21,7 @@ from typer.core import TyperGroup
 from . import __version__
 from .errors import BriefError, ExitCode
 from .loaders import DEFAULT_MAX_BYTES
-from .sanitize import clean
+from .output import _silence_stdout, _styled, emit_json, fail, warn
 
 
 class BriefGroup(TyperGroup):
@@ -95,44 +94,6 @@ SaveOpt = Annotated[
 
 
 # ---------------------------------------------------------------- output helpers
-def fail(message: str, hint: str | None, code: int) -> int:
-    """Write one error line to stderr and return ``code``."""
-    line = f"brief: error: {message}" + (f"; {hint}" if hint else "")
-    line = clean(line).replace("\n", " ")
-    try:
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
-        pass
-    return code
-
-
-def warn(message: str) -> None:
-    """Write one warning line to stderr; the command goes on."""
-    try:
-        sys.stderr.write(clean(f"brief: warning: {message}").replace("\n", " ") + "\n")
-    except (BrokenPipeError, ValueError):
-        pass
-
-
-def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
-def _styled() -> bool:
-    """True when stdout should get styles (a terminal, or FORCE_COLOR set)."""
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    try:
-        return sys.stdout.isatty()
-    except ValueError:
-        return False
-
-
 def out_console(width: int | None = None):
     """The stdout Console: styled only on a terminal; NO_COLOR/FORCE_COLOR honoured."""
     from rich.console import Console
@@ -152,14 +113,6 @@ def out_console(width: int | None = None):
 
 
 _TRAILING = re.compile(r"[ \t]+(?=\n|\Z)")
-_JSON_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def emit_json(obj: Any) -> None:
-    """Print one JSON object on one line; control and bidi characters are escaped."""
-    line = json.dumps(obj, ensure_ascii=False)
-    line = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", line)
-    sys.stdout.write(line + "\n")
 
 
 def emit(renderable, *, width: int | None = None, pager: bool | None = None) -> None:
@@ -520,7 +473,7 @@ def search(
 
         brief search --json ukraine | jq -r .text
     """
-    from .errors import InputError, NoMatch, UsageError
+    from .errors import UsageError
     from .search import search as run_search
     from .search import split_terms_paths
 
@@ -535,35 +488,28 @@ def search(
         word=word, exact=exact, any_term=any_term, unit=unit, context=context, section=section, rank=rank,
         max_passages=max_passages, mode=mode, encoding=encoding, max_bytes=max_bytes, fmt=fmt,
     )
+    from .entry import finish_search, no_match_error
+
+    if json_out or (mode != "passages" and width is None and not _styled()):
+        finish_search(result, paths, mode, json_out)  # JSON, or plain --count / -l for a pipe
+        return
     for path, message in result.errors:
         warn(f"{path}: {message}")
     from .render import search as render
 
-    if json_out:
-        if mode == "passages":
-            for p in result.passages:
-                emit_json(p.to_dict())
-        else:
-            for f in result.files:
-                emit_json(f.to_dict() if mode == "count" else {"type": "file", "path": f.path})
-        emit_json(result.to_dict())
-    elif mode == "count":
+    if mode == "count":
         if result.found or len(paths) <= 1:
             emit(render.render_counts(result), width=width, pager=False)
     elif mode == "files":
         if result.found:
             emit(render.render_files(result), width=width, pager=False)
-    else:
-        if result.found:
-            if _styled() or width is not None:
-                emit(render.render_passages(result), width=width, pager=False)
-            else:  # piped: one passage per line, not cropped, without Rich
-                sys.stdout.write(render.plain_passages(result))
+    elif result.found:
+        if _styled() or width is not None:
+            emit(render.render_passages(result), width=width, pager=False)
+        else:  # piped: one passage per line, not cropped, without Rich
+            sys.stdout.write(render.plain_passages(result))
     if not result.found:
-        message, hint = result.no_match_message()
-        if result.errors:
-            raise InputError(message + f" ({len(result.errors)} input(s) could not be read)", hint)
-        raise NoMatch(message, hint)
+        raise no_match_error(result)
 
 
 @app.command()

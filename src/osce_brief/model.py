@@ -8,7 +8,7 @@ The dataclasses are frozen; loaders build them, everything else only reads them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from collections.abc import Iterator
 
 #: Paragraph kinds. ``text`` paragraphs are prose and are split into sentences;
 #: ``code``, ``table``, ``list``, ``quote`` (Markdown) and ``meta`` (title, byline,

@@ -33,10 +33,11 @@ from __future__ import annotations
 import math
 import os
 import re
+import stat
 import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .segment import merge_spans
 from .errors import InputError, SectionError, UsageError
@@ -646,12 +647,12 @@ class _Acc:
         self.hits = 0
         self.searched = 0
         self.errors: list[tuple[str, str]] = []
-        self.vocab_texts: list[str] = []
+        self.vocab_texts: list[str | bytes] = []
         self.vocab_chars = 0
         self.extra_passages = 0  # counted without building passages (streamed files)
 
-    def note_text(self, text: str) -> None:
-        """Keep some text for "did you mean" suggestions."""
+    def note_text(self, text: str | bytes) -> None:
+        """Keep some text (or UTF-8 bytes, decoded when needed) for "did you mean" suggestions."""
         if self.vocab_chars < 4_000_000:
             self.vocab_texts.append(text)
             self.vocab_chars += len(text)
@@ -697,7 +698,8 @@ class _Acc:
             ps = ps[:max_passages]
         suggestions: tuple[str, ...] = ()
         if total == 0 and self.vocab_texts:
-            suggestions = tuple(suggest(self.query, self.vocab_texts))
+            texts = (t.decode("utf-8", "replace") if isinstance(t, bytes) else t for t in self.vocab_texts)
+            suggestions = tuple(suggest(self.query, texts))
         return SearchResult(
             tuple(self.query.labels), tuple(ps), tuple(self.files), total, self.hits, self.searched,
             tuple(self.errors), suggestions,
@@ -841,7 +843,7 @@ def search(
             except (InputError, SectionError) as e:
                 if single:
                     raise
-                acc.errors.append((p, _strip_path(p, e.message)))
+                acc.errors.append((p, _strip_path(p, e.message) + (f"; {e.hint}" if e.hint else "")))
 
     if mode != "passages" and len(files) >= PARALLEL_FILES and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2:
         half = len(files) // 2
@@ -854,6 +856,9 @@ def search(
             acc.merge(got)
     else:
         run(acc, files)
+    if mode != "passages":  # counted, not shown
+        acc.extra_passages += len(acc.passages)
+        acc.passages = []
     return acc.result(rank, max_passages)
 
 
@@ -907,49 +912,115 @@ def _fork_count(work: Callable[["_Acc"], None], query: Query, unit: str, context
     return wait
 
 
+_ASCII_ONLY = bytes(range(128))  # bytes.translate(None, _ASCII_ONLY) keeps the non-ASCII bytes
+_relevant_cache: dict[tuple[str, bool, str], bool] = {}
+
+
+def _relevant(c: str, anchor: str, insensitive: bool) -> bool:
+    """Can the non-ASCII character ``c`` be part of ``anchor`` once folded?"""
+    key = (c, insensitive, anchor)
+    r = _relevant_cache.get(key)
+    if r is None:
+        from .textnorm import fold_char
+
+        f = fold_char(c)
+        if insensitive:
+            f = f.lower()
+        r = f == "" or any(ch in anchor for ch in f) or (insensitive and c.lower() != c and c.lower() in anchor)
+        if len(_relevant_cache) < 100_000:
+            _relevant_cache[key] = r
+    return r
+
+
+def _could_match(data: bytes, query: Query) -> bool:
+    """False when the bytes rule every match out: a term's ASCII anchor (which
+    every hit holds once folded) is absent and no non-ASCII character of the
+    file could fold into it (an accent, a ligature, a zero-width character)."""
+    low = None
+    chars: set[str] | None = None
+    found = []
+    for t in query.terms:
+        if t.anchor is None:
+            found.append(True)  # a regex or non-ASCII term: no cheap test
+            continue
+        if t.case_sensitive:
+            hay = data
+        else:
+            if low is None:
+                low = data.lower()
+            hay = low
+        has = t.anchor.encode() in hay
+        if not has and not data.isascii():
+            if chars is None:
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError:
+                    return True  # not UTF-8: the loader gives the error (or --encoding decodes it)
+                chars = set(data.translate(None, _ASCII_ONLY).decode("utf-8"))
+            has = any(_relevant(c, t.anchor, not t.case_sensitive) for c in chars)
+        found.append(has)
+    return any(found) if query.any_term else all(found)
+
+
+def _read_regular(path: str, cap: int, stream_from: int | None) -> tuple[bytes | None, int | None]:
+    """Read a regular file of at most ``cap`` bytes with one open and one fstat.
+
+    Returns ``(data, size)``; ``(None, size)`` when the file has at least
+    ``stream_from`` bytes (to be streamed); ``(None, None)`` for anything else
+    (missing, a FIFO, too big, unreadable), which :func:`read_bytes` then reports.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None, None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, None
+        if stream_from is not None and st.st_size >= stream_from:
+            return None, st.st_size
+        if st.st_size > cap:
+            return None, None
+        data = os.read(fd, st.st_size + 1)
+        if len(data) > st.st_size:  # the file grew: read on, up to the cap
+            parts = [data]
+            while parts[-1] and sum(map(len, parts)) <= cap:
+                parts.append(os.read(fd, 1 << 20))
+            data = b"".join(parts)
+        return (None, None) if len(data) > cap else (data, st.st_size)
+    except OSError:
+        return None, None
+    finally:
+        os.close(fd)
+
+
 def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_stream: bool,
                  encoding: str | None, fmt: str | None) -> None:
-    from .loaders import decode, load, parse, read_bytes
-
     lp = p.lower()
-    if p == "-" or re.match(r"(?i)https?://", p) or lp.endswith((".html", ".htm")) or fmt == "html":
+    if p == "-" or lp.startswith(("http://", "https://")) or lp.endswith((".html", ".htm")) or fmt == "html":
+        from .loaders import load
+
         acc.add_doc(load(p, encoding=encoding, fmt=fmt, max_bytes=cap))
         return
-    if mode != "passages" and acc.section is None and encoding is None and fmt != "markdown" \
-            and not lp.endswith((".md", ".markdown")):
-        try:
-            size = os.path.getsize(p)
-        except OSError:
-            size = 0
-        if size >= STREAM_THRESHOLD and (uncapped_stream or size <= cap):
-            counted = count_file(p, query, unit=acc.unit, context=acc.context, first_only=mode == "files")
-            if counted is not None:
-                acc.add_count(p, counted[0], counted[1])
-                return
-    data = read_bytes(p, cap)
-    if encoding is None and data.isascii() and b"\x00" not in data:
-        # ASCII: no folding to do, so a missing anchor rules the file out at once
-        low = None
-        for t in query.terms:
-            if t.anchor is None:
-                continue
-            if not t.case_sensitive and low is None:
-                low = data.lower()
-            has = t.anchor.encode() in (data if t.case_sensitive else low)
-            if has and query.any_term:
-                break
-            if not has and not query.any_term:
-                acc.searched += 1
-                acc.note_text(data.decode("ascii"))
-                return
-        else:
-            if query.any_term and all(t.anchor is not None for t in query.terms):
-                acc.searched += 1
-                acc.note_text(data.decode("ascii"))
-                return
-        text = data.decode("ascii")
-    else:
-        text = decode(data, p, encoding)
+    streamable = mode != "passages" and acc.section is None and encoding is None and fmt != "markdown" \
+        and not lp.endswith((".md", ".markdown"))
+    data, size = _read_regular(p, cap, STREAM_THRESHOLD if streamable else None)
+    if data is None and size is not None and (uncapped_stream or size <= cap):
+        counted = count_file(p, query, unit=acc.unit, context=acc.context, first_only=mode == "files")
+        if counted is not None:
+            acc.add_count(p, counted[0], counted[1])
+            return
+    if data is None:
+        from .loaders import read_bytes
+
+        data = read_bytes(p, cap)  # also the one-line errors: missing, a directory, too big...
+    if encoding is None and b"\x00" not in data and not _could_match(data, query):
+        acc.searched += 1  # no term can occur: the file is ruled out on its bytes
+        acc.note_text(data)
+        return
+    from .loaders import decode, parse
+
+    text = decode(data, p, encoding)
     del data
     if not text or text.isspace():
         acc.searched += 1
