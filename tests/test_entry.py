@@ -28,6 +28,11 @@ EXAMPLES = int(os.environ.get("BRIEF_PROP_EXAMPLES", "150"))
         (["--count", "--json", "--word", "--any", "a", "b"],
          ({"count": True, "json_out": True, "word": True, "any_term": True}, ["a", "b"])),
         (["-le", "n.p", "f"], ({"files": True, "regex": True}, ["n.p", "f"])),
+        (["blair", "x"], ({}, ["blair", "x"])),
+        (["-C", "2", "--max=3", "-m4", "-u", "paragraph", "--rank", "a"],
+         ({"context": 2, "max_passages": 4, "unit": "paragraph", "rank": True}, ["a"])),
+        (["-S", "2-3", "--section=talks", "a"], ({"section": "talks"}, ["a"])),
+        (["-C0", "a"], ({"context": 0}, ["a"])),
     ],
 )
 def test_fast_parse_accepts_flags(argv, expected):
@@ -37,13 +42,17 @@ def test_fast_parse_accepts_flags(argv, expected):
 @pytest.mark.parametrize(
     "argv",
     [
-        ["blair", "x"],  # neither -c nor -l: passages need Rich
         ["-c", "-l", "blair"],  # both: Typer reports the conflict
         ["-c", "-s", "-i", "blair"],
         ["-c"],  # no term
-        ["-c", "--max", "3", "blair"],  # an option with a value
-        ["-c", "-C", "1", "blair"],
-        ["-c", "--unit=paragraph", "blair"],
+        ["--width", "60", "blair"],  # Rich layout
+        ["-E", "latin-1", "blair"],
+        ["--max", "0", "blair"],  # out of range: Typer's message
+        ["-C", "-1", "blair"],
+        ["--max", "x", "blair"],
+        ["--max"],
+        ["--count=1", "blair"],
+        ["-cC2", "blair"],
         ["-c", "--help"],
         ["-c", "--", "-blair"],
         ["-c", "blair", "-"],  # stdin
@@ -93,6 +102,13 @@ CASES = [
     ["search", "-c", "--regex", "("],
     ["search", "-c", "blinkin"],
     ["search", "-l", "zzzz"],
+    ["search", "treaty"],
+    ["search", "treaty", "-C", "1", "--unit", "paragraph"],
+    ["search", "--json", "treaty", "--max", "2"],
+    ["search", "treaty", "--rank", "-m", "2"],
+    ["search", "cafe", "--section", "notes"],
+    ["search", "--unit", "chapter", "treaty"],
+    ["search", "--json", "zzzz"],
 ]
 
 
@@ -101,6 +117,8 @@ def test_fast_path_matches_typer(case, corpus, invoke, monkeypatch, capsys):
     args = case + [str(corpus)]
     if "blinkin" in case:
         args = case + [str(BUNDLED)]
+    if "--section" in case:
+        args = case + [str(corpus / "sub" / "b.md")]
     assert entry.parse_fast_search(args[1:]) is not None
     called = []
     real = entry._fast_search
@@ -119,6 +137,14 @@ def test_fast_path_reports_unreadable_and_goes_on(corpus, monkeypatch, capsys):
     assert f"{corpus / 'a.txt'}:2\n" in out  # adjacent matching sentences merge into one passage
     long_line = next(line for line in out.splitlines() if "ddd" in line)
     assert long_line.endswith("e.txt:1")  # long paths are not wrapped
+
+
+@pytest.mark.parametrize("args", [["search", "ukraine"], ["search", "--json", "negotiate"], ["search", "-c", "ukraine"],
+                                  ["search", "arms control", "-C", "1"], ["search", "blinkin"]])
+def test_fast_path_on_the_bundled_article(args, invoke, monkeypatch, capsys):
+    code, out, err = _fast(args, monkeypatch, capsys)
+    ref = invoke(*args)
+    assert (code, out, err) == (ref.exit_code, ref.stdout, ref.stderr)
 
 
 def test_console_script_module_runs_fast_path(corpus):

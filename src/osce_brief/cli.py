@@ -490,8 +490,8 @@ def search(
     )
     from .entry import finish_search, no_match_error
 
-    if json_out or (mode != "passages" and width is None and not _styled()):
-        finish_search(result, paths, mode, json_out)  # JSON, or plain --count / -l for a pipe
+    if json_out or (width is None and not _styled()):
+        finish_search(result, paths, mode, json_out)  # JSON or plain lines for a pipe, without Rich
         return
     for path, message in result.errors:
         warn(f"{path}: {message}")
@@ -504,10 +504,7 @@ def search(
         if result.found:
             emit(render.render_files(result), width=width, pager=False)
     elif result.found:
-        if _styled() or width is not None:
-            emit(render.render_passages(result), width=width, pager=False)
-        else:  # piped: one passage per line, not cropped, without Rich
-            sys.stdout.write(render.plain_passages(result))
+        emit(render.render_passages(result), width=width, pager=False)
     if not result.found:
         raise no_match_error(result)
 

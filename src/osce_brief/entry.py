@@ -1,13 +1,14 @@
 """Console-script entry point: ``brief``.
 
 Every command goes to the Typer app in :mod:`osce_brief.cli`, except one case
-that must start as fast as grep: ``brief search --count`` / ``-l`` with plain
-(piped) output and only flag options. Typer, Click and Rich cost about 100 ms
-to import, more than counting a thousand files takes, so that case is parsed
-here with the same meaning as the Typer command and printed by the same
-functions (:func:`finish_search`). Anything this parser does not know (an
-option with a value, ``--help``, ``--``, stdin, a terminal on stdout) goes to
-Typer, which then also gives the usual error messages.
+that must start as fast as grep: ``brief search`` with its output going to a
+pipe or file (plain passages, ``--count``, ``-l`` or ``--json``). Typer, Click
+and Rich cost 100-250 ms to import, more than counting a thousand files takes,
+so that case is parsed here with the same meaning as the Typer command and
+printed by the same functions (:func:`finish_search`). Anything this parser
+does not know (``--width``, ``--encoding``, ``--help``, ``--``, stdin, a value
+out of range, a terminal on stdout) goes to Typer, which then also gives the
+usual error messages.
 """
 
 from __future__ import annotations
@@ -28,42 +29,77 @@ _LONG = {
     "--exact": "exact",
     "--any": "any_term",
     "--json": "json_out",
+    "--rank": "rank",
 }
 _SHORT = {"c": "count", "l": "files", "s": "case_sensitive", "i": "ignore_case", "e": "regex"}
+#: Options with a value: name -> (field, type check). A value the check refuses
+#: sends the command to Typer, which prints its usual message.
+_VALUED = {"--unit": "unit", "-u": "unit", "--context": "context", "-C": "context",
+           "--max": "max_passages", "-m": "max_passages", "--section": "section", "-S": "section"}
+_MIN = {"context": 0, "max_passages": 1}
 
 
-def parse_fast_search(argv: Sequence[str]) -> tuple[dict[str, bool], list[str]] | None:
-    """Flags and positional arguments of ``search ARGS``, or None to use Typer.
+def parse_fast_search(argv: Sequence[str]) -> tuple[dict, list[str]] | None:
+    """Options and positional arguments of ``search ARGS``, or None to use Typer.
 
     Example:
         >>> parse_fast_search(["-ci", "blair", "corpus/"])
         ({'count': True, 'ignore_case': True}, ['blair', 'corpus/'])
-        >>> parse_fast_search(["--max", "3", "blair"]) is None
+        >>> parse_fast_search(["--max", "3", "--unit=paragraph", "blair"])
+        ({'max_passages': 3, 'unit': 'paragraph'}, ['blair'])
+        >>> parse_fast_search(["--width", "60", "blair"]) is None
         True
     """
-    flags: dict[str, bool] = {}
+    opts: dict = {}
     args: list[str] = []
-    for tok in argv:
-        if tok.startswith("--"):
-            name = _LONG.get(tok)
-            if name is None:
-                return None
-            flags[name] = True
-        elif tok.startswith("-") and tok != "-":
-            for ch in tok[1:]:
-                name = _SHORT.get(ch)
-                if name is None:
-                    return None
-                flags[name] = True
-        elif tok == "-":
-            return None
-        else:
+    toks = list(argv)
+    k = 0
+    while k < len(toks):
+        tok = toks[k]
+        k += 1
+        if tok == "-" or tok == "--" or tok in ("-h", "--help"):
+            return None  # stdin, "--" and help: Typer
+        if not tok.startswith("-"):
             args.append(tok)
-    if not args or flags.get("count") == flags.get("files"):
-        return None  # nothing to search, or not exactly one of -c / -l: Typer says what is wrong
-    if flags.get("case_sensitive") and flags.get("ignore_case"):
+            continue
+        name, value = tok, None
+        if tok.startswith("--") and "=" in tok:
+            name, value = tok.split("=", 1)
+        elif not tok.startswith("--") and len(tok) > 2 and tok[:2] in _VALUED:
+            name, value = tok[:2], tok[2:]  # -C2
+        if name in _VALUED:
+            if value is None:
+                if k >= len(toks):
+                    return None
+                value = toks[k]
+                k += 1
+            field = _VALUED[name]
+            if field in _MIN:
+                try:
+                    number = int(value)
+                except ValueError:
+                    return None
+                if number < _MIN[field]:
+                    return None
+                opts[field] = number
+            else:
+                opts[field] = value
+        elif value is not None:
+            return None  # --count=x
+        elif name.startswith("--"):
+            if name not in _LONG:
+                return None
+            opts[_LONG[name]] = True
+        else:
+            for ch in name[1:]:
+                if ch not in _SHORT:
+                    return None
+                opts[_SHORT[ch]] = True
+    if not args or (opts.get("count") and opts.get("files")):
+        return None  # no term, or both -c and -l: Typer says what is wrong
+    if opts.get("case_sensitive") and opts.get("ignore_case"):
         return None
-    return flags, args
+    return opts, args
 
 
 def no_match_error(result) -> BriefError:
@@ -74,28 +110,11 @@ def no_match_error(result) -> BriefError:
     return NoMatch(message, hint)
 
 
-def plain_counts(result, show_path: bool | None = None) -> str:
-    """``--count`` for a pipe: the number, or ``path:count`` lines; never wrapped."""
-    from .sanitize import clean
-
-    if show_path is None:
-        show_path = result.searched > 1
-    if not show_path:
-        return f"{result.total_passages}\n"
-    return "".join(f"{clean(f.path)}:{f.passages}\n" for f in result.files)
-
-
-def plain_files(result) -> str:
-    """``--files-with-matches`` for a pipe: one path per line."""
-    from .sanitize import clean
-
-    return "".join(clean(f.path) + "\n" for f in result.files)
-
-
 def finish_search(result, paths: Sequence[str], mode: str, json_out: bool) -> None:
-    """Print a search result as JSON Lines, or ``--count``/``-l`` as plain lines,
+    """Print a search result for a pipe (JSON Lines, or plain lines without Rich),
     then raise the no-match error when nothing matched."""
     from .output import emit_json, warn
+    from .render.plain import plain_counts, plain_files, plain_passages
 
     for path, message in result.errors:
         warn(f"{path}: {message}")
@@ -112,23 +131,27 @@ def finish_search(result, paths: Sequence[str], mode: str, json_out: bool) -> No
             sys.stdout.write(plain_counts(result))
     elif mode == "files":
         sys.stdout.write(plain_files(result))
+    elif result.found:
+        sys.stdout.write(plain_passages(result))
     if not result.found:
         raise no_match_error(result)
 
 
-def _fast_search(flags: dict[str, bool], args: list[str]) -> int:
+def _fast_search(opts: dict, args: list[str]) -> int:
     from .output import _silence_stdout, fail
     from .search import search, split_terms_paths
 
     try:
         terms, paths = split_terms_paths(args)
-        mode = "count" if flags.get("count") else "files"
-        case = "sensitive" if flags.get("case_sensitive") else "insensitive" if flags.get("ignore_case") else "smart"
+        mode = "count" if opts.get("count") else "files" if opts.get("files") else "passages"
+        case = "sensitive" if opts.get("case_sensitive") else "insensitive" if opts.get("ignore_case") else "smart"
         result = search(
-            terms, paths, regex=flags.get("regex", False), case=case, word=flags.get("word", False),
-            exact=flags.get("exact", False), any_term=flags.get("any_term", False), mode=mode,
+            terms, paths, regex=opts.get("regex", False), case=case, word=opts.get("word", False),
+            exact=opts.get("exact", False), any_term=opts.get("any_term", False), unit=opts.get("unit", "sentence"),
+            context=opts.get("context", 0), section=opts.get("section"), rank=opts.get("rank", False),
+            max_passages=opts.get("max_passages"), mode=mode,
         )
-        finish_search(result, paths, mode, flags.get("json_out", False))
+        finish_search(result, paths, mode, opts.get("json_out", False))
         sys.stdout.flush()
         return ExitCode.OK
     except BriefError as e:

@@ -7,16 +7,20 @@ Article text always enters Rich as :class:`rich.text.Text` built from
 from __future__ import annotations
 
 import re
-
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from ..sanitize import clean
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.text import Text
 
 _WS = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
 
 
 def safe(text: str, style: str = "") -> Text:
     """A Text of article ``text``, cleaned of control sequences, with ``style``."""
+    from rich.text import Text
+
     return Text(clean(text), style=style)
 
 

@@ -13,19 +13,11 @@ from rich.text import Text
 from ..sanitize import clean
 from ..search import Passage, SearchResult
 from . import flow
+from .plain import plain_passages, section_label, summary_text  # noqa: F401  (re-exported)
 
 HIT_STYLE = "bold reverse"
 LABEL_STYLE = "cyan"
 PATH_STYLE = "magenta"
-
-
-def section_label(index: int, title: str) -> str:
-    """``§2 Title``, ``(lead)`` or ``(back matter)``."""
-    if index == 0:
-        return "(lead)"
-    if index < 0:
-        return "(back matter)"
-    return f"\u00a7{index} {title}" if title else f"\u00a7{index}"
 
 
 def passage_text(p: Passage) -> Text:
@@ -97,14 +89,7 @@ def render_passages(result: SearchResult, show_path: bool | None = None, wrap: b
 
 def summary_line(result: SearchResult) -> Text:
     """``12 passages · 15 hits · 1 file`` (and how many were shown)."""
-    n = result.total_passages
-    line = f"{n:,} passage{'s' if n != 1 else ''} \u00b7 {result.total_hits:,} hit{'s' if result.total_hits != 1 else ''}"
-    files = len(result.files)
-    if result.searched > 1:
-        line += f" \u00b7 {files:,} of {result.searched:,} files"
-    if len(result.passages) < n:
-        line += f" \u00b7 showing {len(result.passages):,} (--max)"
-    return Text(line, "dim")
+    return Text(summary_text(result), "dim")
 
 
 def render_counts(result: SearchResult, show_path: bool | None = None) -> Text:
@@ -126,20 +111,3 @@ def render_counts(result: SearchResult, show_path: bool | None = None) -> Text:
 def render_files(result: SearchResult) -> Text:
     """``--files-with-matches``: one matching path per line."""
     return Text("\n".join(clean(f.path) for f in result.files), PATH_STYLE)
-
-
-def plain_passages(result: SearchResult, show_path: bool | None = None) -> str:
-    """The layout of :func:`render_passages` (``wrap=False``) as plain text, for pipes.
-
-    Rich is skipped: tens of thousands of passages print in a fraction of a second.
-    """
-    if show_path is None:
-        show_path = len(result.files) > 1 or result.searched > 1
-    out: list[str] = []
-    for p in result.passages:
-        head = (clean(p.path) + " " if show_path else "") + clean(section_label(p.section_index, p.section_title))
-        if p.score is not None:
-            head += f"  score {p.score:.2f}"
-        out.append(f"{head}\n  {clean(flow(p.text))}\n\n")
-    out.append(summary_line(result).plain + "\n")
-    return "".join(out)
