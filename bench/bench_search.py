@@ -1,14 +1,15 @@
 """Benchmark for `brief search`, side by side with ripgrep (run by hand, not in CI).
 
-Measures wall time (median of N runs) and peak memory of each command, in one run:
+Measures wall time (median of N runs, the commands of each comparison interleaved)
+and peak memory of each command, in one run:
 
 1. bundled article: ``brief search ukraine`` against ``brief outline`` (target <= 1.2x);
 2. War and Peace: every "Napoleon" passage printed (target <= 1.0 s);
 3. a 100 MB file (War and Peace x 30, written to /tmp): ``brief search --count
    napoleon`` against ``rg -c -i napoleon`` (target <= 10x, peak memory <= 3x the file);
 4. a 3,000-file folder (BBC articles plus the eval JSONL articles written out as
-   files in /tmp): ``brief search -l`` against ``rg -i -l`` (target <= 10x), and the
-   full passage output against ``rg -i``.
+   files in /tmp): ``brief search -l``, ``-c`` and the full passage output against
+   ``rg -i -l`` (target <= 10x), and the passages against ``rg -i`` too.
 
 ripgrep is needed for the comparisons (``apt-get install ripgrep``); without it
 those rows are skipped. Compiled bytecode is allowed (PYTHONDONTWRITEBYTECODE is
@@ -60,9 +61,7 @@ def run_once(cmd: list[str]) -> tuple[float, int, int, float]:
     return dt, ru.ru_maxrss, p.returncode, ru.ru_utime + ru.ru_stime
 
 
-def measure(cmd: list[str], n: int) -> dict:
-    run_once(cmd)  # warm-up: page cache, bytecode
-    runs = [run_once(cmd) for _ in range(n)]
+def summarize(runs: list[tuple[float, int, int, float]]) -> dict:
     return {
         "median_s": statistics.median(r[0] for r in runs),
         "min_s": min(r[0] for r in runs),
@@ -70,6 +69,17 @@ def measure(cmd: list[str], n: int) -> dict:
         "exit": runs[-1][2],
         "cpu_s": statistics.median(r[3] for r in runs),
     }
+
+
+def measure(*cmds: list[str], n: int) -> list[dict]:
+    """Each command ``n`` times, interleaved (a, b, a, b, ...) so load swings hit all alike."""
+    for cmd in cmds:
+        run_once(cmd)  # warm-up: page cache, bytecode
+    runs: list[list] = [[] for _ in cmds]
+    for _ in range(n):
+        for k, cmd in enumerate(cmds):
+            runs[k].append(run_once(cmd))
+    return [summarize(r) for r in runs]
 
 
 def build_big() -> None:
@@ -124,47 +134,49 @@ def main() -> None:
           "(wall = median wall time; cpu = median user+sys time, children included)")
 
     print("\n1. bundled article (start-up bound; target search <= 1.2x outline)")
-    outline = measure(brief + ["outline"], args.n)
-    search = measure(brief + ["search", "ukraine"], args.n)
+    outline, search = measure(brief + ["outline"], brief + ["search", "ukraine"], n=args.n)
     row("brief outline", outline)
     row("brief search ukraine", search, outline, "vs outline")
 
     print("\n2. War and Peace, every Napoleon passage (target <= 1.0 s)")
-    wp = measure(brief + ["search", "napoleon", str(WP)], args.n)
     if rg:
-        rgwp = measure([rg, "-i", "napoleon", str(WP)], args.n)
+        rgwp, wp = measure([rg, "-i", "napoleon", str(WP)], brief + ["search", "napoleon", str(WP)], n=args.n)
         row("rg -i napoleon", rgwp)
         row("brief search napoleon", wp, rgwp, "vs rg")
     else:
+        (wp,) = measure(brief + ["search", "napoleon", str(WP)], n=args.n)
         row("brief search napoleon", wp)
 
     print("\n3. 100 MB file (target <= 10x rg -c -i, peak memory <= 3x file size)")
     build_big()
     size_mb = BIG.stat().st_size / 2**20
-    big = measure(brief + ["search", "--count", "napoleon", str(BIG)], args.n)
+    big_cmd = brief + ["search", "--count", "napoleon", str(BIG)]
     if rg:
-        rgbig = measure([rg, "-c", "-i", "napoleon", str(BIG)], args.n)
+        rgbig, big = measure([rg, "-c", "-i", "napoleon", str(BIG)], big_cmd, n=args.n)
         row("rg -c -i napoleon", rgbig)
         row("brief search --count napoleon", big, rgbig, "vs rg")
     else:
+        (big,) = measure(big_cmd, n=args.n)
         row("brief search --count napoleon", big)
     print(f"  file {size_mb:.1f} MB; brief peak memory = {big['peak_kb'] / 1024 / size_mb:.2f}x the file size")
 
-    print("\n4. 3,000-file folder (target -l <= 10x rg -i -l)")
+    print("\n4. 3,000-file folder (target: brief search <= 10x rg -i -l)")
     n = build_folder()
     print(f"  {n} files in {FOLDER}")
-    files_l = measure(brief + ["search", "-l", "blair", str(FOLDER)], args.n)
-    files_all = measure(brief + ["search", "blair", str(FOLDER)], args.n)
+    cmds = [brief + ["search", "-l", "blair", str(FOLDER)], brief + ["search", "-c", "blair", str(FOLDER)],
+            brief + ["search", "blair", str(FOLDER)]]
     if rg:
-        rgl = measure([rg, "-i", "-l", "blair", str(FOLDER)], args.n)
-        rga = measure([rg, "-i", "blair", str(FOLDER)], args.n)
+        rgl, rga, files_l, files_c, files_all = measure(
+            [rg, "-i", "-l", "blair", str(FOLDER)], [rg, "-i", "blair", str(FOLDER)], *cmds, n=args.n)
         row("rg -i -l blair", rgl)
         row("brief search -l blair", files_l, rgl, "vs rg -l")
+        row("brief search -c blair", files_c, rgl, "vs rg -l")
+        row("brief search blair (all passages)", files_all, rgl, "vs rg -l")
         row("rg -i blair", rga)
         row("brief search blair (all passages)", files_all, rga, "vs rg")
     else:
-        row("brief search -l blair", files_l)
-        row("brief search blair (all passages)", files_all)
+        for name, m in zip(("-l", "-c", "(all passages)"), measure(*cmds, n=args.n)):
+            row(f"brief search {name} blair", m)
 
 
 if __name__ == "__main__":

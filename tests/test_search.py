@@ -351,6 +351,22 @@ def test_many_files_in_two_processes_match_one(tmp_path, monkeypatch):
     assert [f.path for f in S.search(["treaty"], [str(tmp_path)], mode="files").files] == [f.path for f in one.files]
 
 
+@pytest.mark.parametrize("terms, kw", [(["treaty"], {}), (["treaty"], {"rank": True, "max_passages": 5}),
+                                       (["treaty", "talks"], {"any_term": True, "context": 1}), (["treety"], {})])
+def test_passages_from_two_processes_match_one(tmp_path, monkeypatch, terms, kw):
+    for i in range(12):
+        body = "The treaty holds. " * (i % 3) + "Talks went on.\n\nA second paragraph on the treaty.\n" * (i % 2)
+        (tmp_path / f"f{i:02d}.txt").write_text(f"Title {i}\n\n{body or 'Nothing.'}\n", encoding="utf-8")
+    (tmp_path / "zz-bad.txt").write_bytes(b"\x00bad")
+    one = S.search(terms, [str(tmp_path)], **kw)
+    monkeypatch.setattr(S, "PARALLEL_FILES", 2)
+    two = S.search(terms, [str(tmp_path)], **kw)
+    assert one == two  # passages (in the same order), files, counts, errors, suggestions
+    assert (one.total_passages > 0) == (terms != ["treety"])
+    if terms == ["treety"]:
+        assert two.suggestions == ("treaty",)
+
+
 def test_phrases_and_regex_hits_stop_at_blank_lines(tmp_path, monkeypatch):
     doc = _doc("He spoke of arms\n\ncontrol and arms\ncontrol. Then\n\nend.")
     assert _hit_texts(doc, ["arms control"])[0] == ["arms\ncontrol"]

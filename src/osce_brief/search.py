@@ -673,13 +673,29 @@ class _Acc:
         else:
             self.note_text(doc.source)
 
+    def state(self) -> dict:
+        """What a child process sends back (see :func:`_fork_search`)."""
+        found = bool(self.passages) or self.extra_passages > 0
+        return {
+            "passages": self.passages, "files": self.files, "n_units": self.n_units, "unit_chars": self.unit_chars,
+            "df": self.df, "hits": self.hits, "searched": self.searched, "errors": self.errors,
+            "extra_passages": self.extra_passages,
+            "vocab_texts": [] if found else self.vocab_texts,  # needed only when nothing matched anywhere
+        }
+
     def merge(self, got: dict) -> None:
-        """Add the figures of a child process (see :func:`_fork_count`)."""
-        self.files.extend(FileMatch(p, n, h) for p, n, h in got["files"])
-        self.extra_passages += got["passages"]
+        """Add what a child process found, after this process's own files."""
+        self.passages.extend(got["passages"])
+        self.files.extend(got["files"])
+        self.n_units += got["n_units"]
+        self.unit_chars += got["unit_chars"]
+        self.df = [a + b for a, b in zip(self.df, got["df"])]
         self.hits += got["hits"]
         self.searched += got["searched"]
-        self.errors.extend((p, m) for p, m in got["errors"])
+        self.errors.extend(got["errors"])
+        self.extra_passages += got["extra_passages"]
+        for t in got["vocab_texts"]:
+            self.note_text(t)
 
     def add_count(self, path: str, passages: int, hits: int, n_units: int = 0) -> None:
         self.searched += 1
@@ -845,9 +861,9 @@ def search(
                     raise
                 acc.errors.append((p, _strip_path(p, e.message) + (f"; {e.hint}" if e.hint else "")))
 
-    if mode != "passages" and len(files) >= PARALLEL_FILES and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2:
+    if len(files) >= PARALLEL_FILES and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2:
         half = len(files) // 2
-        child = _fork_count(lambda sub: run(sub, files[half:]), query, unit, context, section)
+        child = _fork_search(lambda sub: run(sub, files[half:]), query, unit, context, section, rank)
         run(acc, files[:half])
         got = child()
         if got is None:  # the child failed: search its half here
@@ -862,7 +878,7 @@ def search(
     return acc.result(rank, max_passages)
 
 
-#: Counting (``-c``/``-l``) at least this many files uses a second process.
+#: Searching at least this many files uses a second process (POSIX, 2+ CPUs).
 PARALLEL_FILES = 400
 
 
@@ -871,10 +887,11 @@ def _strip_path(path: str, message: str) -> str:
     return message[len(path) + 2 :] if message.startswith(path + ": ") else message
 
 
-def _fork_count(work: Callable[["_Acc"], None], query: Query, unit: str, context: int, section: str | None):
+def _fork_search(work: Callable[["_Acc"], None], query: Query, unit: str, context: int, section: str | None,
+                 rank: bool):
     """Run ``work`` on a fresh accumulator in a forked child; return a function that
-    waits for it and gives its figures (or None if the child failed)."""
-    import json
+    waits for it and gives its state (or None if the child failed)."""
+    import pickle
 
     r, w = os.pipe()
     pid = os.fork()
@@ -882,16 +899,9 @@ def _fork_count(work: Callable[["_Acc"], None], query: Query, unit: str, context
         code = 0
         try:
             os.close(r)
-            sub = _Acc(query, unit, context, section)
+            sub = _Acc(query, unit, context, section, rank)
             work(sub)
-            data = json.dumps({
-                "files": [[f.path, f.passages, f.hits] for f in sub.files],
-                "passages": len(sub.passages) + sub.extra_passages,
-                "hits": sub.hits,
-                "searched": sub.searched,
-                "errors": sub.errors,
-            }).encode()
-            view = memoryview(data)
+            view = memoryview(pickle.dumps(sub.state(), protocol=pickle.HIGHEST_PROTOCOL))
             while view:
                 n = os.write(w, view)
                 view = view[n:]
@@ -907,7 +917,7 @@ def _fork_count(work: Callable[["_Acc"], None], query: Query, unit: str, context
         _, status = os.waitpid(pid, 0)
         if status != 0 or not data:
             return None
-        return json.loads(data)
+        return pickle.loads(data)  # noqa: S301 - our own child's data
 
     return wait
 
@@ -1042,39 +1052,30 @@ def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_
 
 
 # ---------------------------------------------------------------- streaming counts
-# ``--count`` and ``-l`` on big files: the file is read in blocks of about 8 MB cut
-# at blank lines (passages never cross a blank line), candidates are found with
-# byte-level scans, and only the paragraphs around candidates are decoded, folded
-# and matched exactly. Memory stays at a few blocks, whatever the file size.
+# ``--count`` and ``-l`` on big files: the file is read in chunks of about 8 MB cut
+# at blank lines (passages never cross a blank line). Candidates come from
+# byte-level scans of the ASCII-lowercased chunk: the term's ASCII anchor, and
+# the non-ASCII characters that could fold into it. A candidate with ASCII (or
+# known) neighbours is decided in bytes (literal and word-form checks, cached per
+# word); the paragraphs of a one-term query are cut into passages by looking only
+# at the sentence punctuation between their hits. Anything else (an accent inside
+# a hit, phrases, several terms...) decodes its paragraph and counts it the exact,
+# slow way. Memory stays at a few chunks, whatever the file size.
 _CHUNK = 8 << 20
-_LOWER = bytes(range(256)).lower()
 _ASCII_BYTES = bytes(range(128))
-_universe: list[tuple[str, str]] | None = None
-# Every block of code points that holds characters with a decomposition or a
-# combining class (CJK ideographs, private use and unassigned planes have none
-# that fold to ASCII or to nothing).
-_RANGES = ((0x80, 0x3400), (0xA000, 0xAC00), (0xD7A4, 0xD800), (0xF900, 0x20000), (0xE0000, 0xE1000))
-
-
-def _fold_universe() -> list[tuple[str, str]]:
-    """(char, folded) for the non-ASCII characters whose fold differs from themselves."""
-    global _universe
-    if _universe is None:
-        import unicodedata
-
-        from .textnorm import _SPECIAL, fold_char
-
-        dec, comb = unicodedata.decomposition, unicodedata.combining
-        out = []
-        for a, b in _RANGES:
-            for cp in range(a, b):
-                c = chr(cp)
-                if dec(c) or comb(c) or c in _SPECIAL:
-                    f = fold_char(c)
-                    if f != c:
-                        out.append((c, f))
-        _universe = out
-    return _universe
+#: UTF-8 of the characters other than CR and LF for which ``str.isspace()`` holds.
+_WS = rb"(?:[\t\x0b\x0c\x1c-\x1f ]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)"
+#: A blank line as the text loader sees one (lines end at CRLF, CR or LF; a line
+#: is blank when only whitespace is left): from its start to the start of its end.
+_BLANK_B = re.compile(rb"(?:\r\n|\r(?!\n)|\n)" + _WS + rb"*[\r\n]")
+#: The same when the text holds no CR (a literal prefix makes the scan fast).
+_BLANK_LF = re.compile(rb"\n" + _WS + rb"*\n")
+#: Blank lines (and the end of a CRLF) at a line start.
+_BLANK_RUN = re.compile(rb"\n?(?:" + _WS + rb"*(?:\r\n|\r|\n))*")
+#: Bytes that may start a sentence boundary (segment._BOUNDARY: . ! ? and U+2026).
+_PUNCT_B = re.compile(rb"[.!?]|\xe2\x80\xa6")
+#: ASCII bytes that are word characters (``\w``); every non-ASCII byte is 0.
+_WORDB = bytes(1 if (chr(b).isalnum() or b == 0x5F) else 0 for b in range(128)) + bytes(128)
 
 
 def _trie_regex(words: Iterable[bytes]) -> bytes:
@@ -1094,9 +1095,51 @@ def _trie_regex(words: Iterable[bytes]) -> bytes:
         leaves = [k for k, v in kids if list(v) == [None]]
         alts = [re.escape(bytes([k])) + build(v) for k, v in kids if list(v) != [None]]
         if leaves:
-            alts.append(b"[" + b"".join(re.escape(bytes([k])) for k in leaves) + b"]")
+            alts.append(_byte_class(leaves))
         body = alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
         return b"(?:" + body + b")?" if end else body
+
+    return build(trie)
+
+
+def _byte_class(values: Iterable[int]) -> bytes:
+    vs = sorted(set(values))
+    if len(vs) == 1:
+        return re.escape(bytes(vs))
+    return b"[" + b"".join(re.escape(bytes([v])) for v in vs) + b"]"
+
+
+def _cont_trie(items: dict[bytes, set[bytes]]) -> bytes:
+    """A regex for continuation-byte sequences, each followed by one of its checks
+    (lookarounds); a sequence ends where no continuation byte follows."""
+    trie: dict = {}
+    for conts, checks in items.items():
+        node = trie
+        for byte in conts:
+            node = node.setdefault(byte, {})
+        node.setdefault(None, set()).update(checks)
+
+    def check(checks: set[bytes]) -> bytes:
+        if b"" in checks:
+            return b""
+        cs = sorted(checks)
+        return cs[0] if len(cs) == 1 else b"(?:" + b"|".join(cs) + b")"
+
+    def build(node: dict) -> bytes:
+        alts = []
+        # children that end right away with the same check share a class
+        leaves: dict[bytes, list[int]] = {}
+        for k in sorted(k for k in node if k is not None):
+            child = node[k]
+            if list(child) == [None]:
+                leaves.setdefault(check(child[None]), []).append(k)
+            else:
+                alts.append(re.escape(bytes([k])) + build(child))
+        for chk, ks in sorted(leaves.items()):
+            alts.append(_byte_class(ks) + rb"(?![\x80-\xbf])" + chk)
+        if None in node:
+            alts.append(rb"(?![\x80-\xbf])" + check(node[None]))
+        return alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
 
     return build(trie)
 
@@ -1105,27 +1148,104 @@ def _trie_regex(words: Iterable[bytes]) -> bytes:
 class _StreamTerm:
     anchor: bytes  # ASCII anchor every hit contains (folded; lowercase when insensitive)
     insensitive: bool
-    ascii_re: re.Pattern  # anchor occurrences in the (lowered) bytes
-    checks: dict[bytes, bytes]  # relevant character (UTF-8) -> its pattern with context checks
-    prefixes: dict[bytes, list[bytes]]  # first two bytes -> relevant characters
+    rel: dict  # UTF-8 of each non-ASCII character seen that may fold into the anchor -> its fold
     simple: bool  # a one-word literal/stem term that bytes alone can decide
-    cache: dict = field(default_factory=dict)
+    lit: bytes = b""  # the folded word (lowercase when insensitive)
+    stem: str | None = None  # its stem when word forms are on
+    word: bool = False  # whole words only
+    fast: bool = False  # hits start and end with word characters (sentence punctuation never touches them)
+    tokens: dict = field(default_factory=dict)  # token bytes -> holds the anchor once folded
+    words: dict = field(default_factory=dict)  # word bytes -> has the term's stem
+    seen: dict = field(default_factory=dict)  # non-ASCII character -> may fold into the anchor
+    others: list = field(default_factory=list)  # a phrase: ASCII text each later word's matches hold
+    pats: dict = field(default_factory=dict)  # present relevant characters -> scan patterns
 
     def fuzzy(self, nonascii: bytes) -> list[re.Pattern]:
-        """Patterns for the relevant characters present in ``nonascii`` (the chunk's
-        non-ASCII bytes), one per lead byte so each keeps a literal prefix."""
-        chars = set(nonascii.decode("utf-8", "replace"))
-        present = [e for e in (c.encode() for c in chars) if e in self.checks]
-        key = frozenset(present)
-        pats = self.cache.get(key)
+        """Scan patterns for the relevant characters present in ``nonascii`` (the
+        chunk's non-ASCII bytes): one per lead byte, so each has a literal prefix.
+
+        Context checks keep most characters from being candidates. Take the last
+        non-ASCII character of an occurrence of the anchor in the folded text:
+        the anchor goes on after it in ASCII (or it holds the anchor's end), and
+        before it stands the previous anchor character, in ASCII or as a present
+        character whose fold ends with it (or one that folds to nothing). So a
+        character standing for anchor[i] needs such a predecessor when i > 0
+        always, and anchor[i+1] in ASCII after it when i < len - 1 always; one
+        that folds to nothing needs that between two anchor characters."""
+        seen = self.seen
+        present = []
+        for c in set(nonascii.decode("utf-8", "replace")):
+            r = seen.get(c)
+            if r is None:
+                r = seen[c] = self._relevant(c)
+            if r:
+                present.append(c.encode())
+        present = frozenset(present)
+        pats = self.pats.get(present)
         if pats is None:
-            by_lead: dict[int, list[bytes]] = {}
-            for e in sorted(present):
-                by_lead.setdefault(e[0], []).append(self.checks[e])
-            pats = [re.compile(b"|".join(v)) for v in by_lead.values()]
-            if len(self.cache) < 256:
-                self.cache[key] = pats
+            pats = self._patterns(present)
+            if len(self.pats) < 256:
+                self.pats[present] = pats
         return pats
+
+    def _relevant(self, c: str) -> bool:
+        """Can ``c`` be part of an occurrence of the anchor once folded (and
+        lowercased, for an insensitive term)? Records its fold in ``rel``."""
+        from .textnorm import fold_char
+
+        anchor = self.anchor.decode()
+        ff = fold_char(c)
+        if self.insensitive:
+            ff = ff.lower()
+            if c in "\u212a\u017f\u0130\u0131" and not any(ch in anchor for ch in ff):
+                ff = c.lower()  # case-folding oddities of re.IGNORECASE
+        if (ff == "" and len(anchor) > 1) or any(ch in anchor for ch in ff):
+            self.rel[c.encode()] = ff
+            return True
+        return False
+
+    def _patterns(self, present: frozenset) -> list[re.Pattern]:
+        al = self.anchor.decode()  # lowercase when insensitive, as the folds in rel
+        rel = self.rel
+        n = len(al)
+
+        def before(xs: Iterable[str], width: int) -> bytes:
+            """Lookbehind: one of ``xs`` (ASCII, or a present character whose fold
+            ends with it, or folds to nothing), then ``width`` bytes."""
+            xs = set(xs)
+            tail = rb"[\x80-\xff]" * width
+            alts = [b"(?<=[" + _cls(xs) + b"]" + tail + b")"]
+            by_len: dict[int, list[bytes]] = {}
+            for e in sorted(present):
+                f = rel[e]
+                if f == "" or f[-1] in xs:
+                    by_len.setdefault(len(e), []).append(e)
+            for _k, es in sorted(by_len.items()):
+                alts.append(b"(?<=" + _trie_regex(es) + tail + b")")
+            return alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
+
+        by_lead: dict[int, dict[bytes, set[bytes]]] = {}
+        for e in present:
+            ff = rel[e]
+            chk = b""
+            if ff == "":
+                pairs: dict[str, set[str]] = {}
+                for i in range(1, n):
+                    pairs.setdefault(al[i - 1], set()).add(al[i])
+                chk = b"(?:" + b"|".join(before(x, len(e)) + b"(?=[" + _cls(ys) + b"])"
+                                         for x, ys in sorted(pairs.items())) + b")"
+            elif len(ff) == 1:
+                pos = [i for i, ch in enumerate(al) if ch == ff]
+                if pos and all(i > 0 for i in pos):
+                    chk += before((al[i - 1] for i in pos), len(e))
+                if pos and all(i < n - 1 for i in pos):
+                    chk += b"(?=[" + _cls(al[i + 1] for i in pos) + b"])"
+            by_lead.setdefault(e[0], {}).setdefault(e[1:], set()).add(chk)
+        return [re.compile(re.escape(bytes([lead])) + _cont_trie(v)) for lead, v in sorted(by_lead.items())]
+
+
+def _cls(chars: Iterable[str]) -> bytes:
+    return b"".join(re.escape(ch.encode()) for ch in sorted(set(chars)))
 
 
 def _stream_terms(query: Query) -> list[_StreamTerm] | None:
@@ -1147,79 +1267,216 @@ def _stream_terms(query: Query) -> list[_StreamTerm] | None:
         if insens:
             anchor = anchor.lower()
         a = anchor.encode()
-        aset = set(anchor.lower() if insens else anchor)
-        # non-ASCII characters whose fold can be part of the anchor
-        rel: dict[bytes, str] = {}
-        for c, f in _fold_universe():
-            ff = f.lower() if insens else f
-            if ff == "" or any(ch in aset for ch in ff):
-                rel[c.encode()] = ff
-        if insens:
-            for c in ("\u212a", "\u017f", "\u0130", "\u0131"):  # case-folding oddities of re.IGNORECASE
-                rel.setdefault(c.encode(), c.lower())
-        # Context checks keep the scans from stopping at every accented letter:
-        # a character standing for anchor[i] needs anchor[i-1] (or another
-        # non-ASCII character) before it when i > 0 always, and likewise after it.
-        zw = _trie_regex(enc for enc, ff in rel.items() if ff == "")
-        lead2 = _trie_regex({enc[:2] for enc, ff in rel.items() if ff != ""})
-        skip = b"(?:" + zw + b")*" if zw else b""  # zero-width characters may come first
-        after_any = b"|" + lead2  # then another non-ASCII character may follow
-
-        def cls(chars: Iterable[str]) -> bytes:
-            return b"".join(re.escape(ch.encode()) for ch in sorted(set(chars)))
-
-        checks: dict[bytes, bytes] = {}
-        prefixes: dict[bytes, list[bytes]] = {}
-        for enc, ff in rel.items():
-            e = re.escape(enc)
-            behind = b"[\x80-\xff]" * len(enc)
-            if ff == "" and len(anchor) > 1:
-                # soft hyphen, accent, zero-width: between two anchor characters
-                pairs = sorted({(anchor[i - 1], anchor[i]) for i in range(1, len(anchor))})
-                alts = [
-                    b"(?<=[" + cls(x) + rb"\x80-\xbf]" + behind + b")(?=" + skip + b"(?:[" + cls(y) + b"]" + after_any + b"))"
-                    for x, y in pairs
-                ]
-                e += b"(?:" + b"|".join(alts) + b")"
-            elif len(ff) == 1:
-                pos = [i for i, ch in enumerate(anchor) if ch == ff]
-                if pos and all(i > 0 for i in pos):
-                    e += b"(?<=[" + cls(anchor[i - 1] for i in pos) + rb"\x80-\xbf]" + behind + b")"
-                if pos and all(i < len(anchor) - 1 for i in pos):
-                    e += b"(?=" + skip + b"(?:[" + cls(anchor[i + 1] for i in pos) + b"]" + after_any + b"))"
-            checks[enc] = e
-            prefixes.setdefault(enc[:2], []).append(enc)
-        simple = len(words) == 1 and not t.word
-        out.append(_StreamTerm(a, insens, re.compile(re.escape(a)), checks, prefixes, simple))
+        pl = _StreamTerm(a, insens, {}, False)
+        pl.simple = simple = len(words) == 1
+        for w in words[1:]:
+            if t.stemmed is not None and _WORDISH.fullmatch(w):
+                w = w[: len(_stem_prefix(w.lower(), stem(w.lower())))]
+            pl.others.append((w.lower() if insens else w).encode())
+        if simple:
+            w = words[0].lower() if insens else words[0]
+            pl.lit = w.encode()
+            pl.word = t.word
+            if t.stemmed is not None and _WORDISH.fullmatch(words[0]):
+                pl.stem = t.stems[0]
+            pl.fast = all(_WORDB[b] for b in pl.lit)  # the anchor, a prefix of the word, too
+        out.append(pl)
     return out
 
 
-def _is_blank(line: bytes) -> bool:
-    if line.isascii():
-        return not line.decode("ascii").strip()
-    return not line.decode("utf-8", "replace").strip()
+_kinds: dict[bytes, int] = {}
 
 
-def _block_bounds(buf: bytes, p: int) -> tuple[int, int]:
-    """The blank-line-delimited block of ``buf`` around byte ``p``: ``[s, e)``."""
-    s = buf.rfind(b"\n", 0, p) + 1
-    while s > 0:
-        ps = buf.rfind(b"\n", 0, s - 1) + 1
-        if _is_blank(buf[ps : s - 1]):
-            break
-        s = ps
-    n = len(buf)
-    e = buf.find(b"\n", p)
-    if e < 0:
-        return s, n
-    while e < n:
-        nx = buf.find(b"\n", e + 1)
-        if nx < 0:
-            nx = n
-        if _is_blank(buf[e + 1 : nx]):
-            break
-        e = nx
-    return s, e
+def _kind(enc: bytes) -> int:
+    """For the UTF-8 of one character: bit 1 = its fold starts with a word
+    character, bit 2 = ends with one; -1 when it folds to nothing or is not UTF-8."""
+    r = _kinds.get(enc)
+    if r is None:
+        from .textnorm import fold_char
+
+        try:
+            c = enc.decode("utf-8")
+        except UnicodeDecodeError:
+            c = ""
+        f = fold_char(c) if len(c) == 1 else ""
+        if not f:
+            r = -1
+        else:
+            r = (1 if (f[0].isalnum() or f[0] == "_") else 0) | (2 if (f[-1].isalnum() or f[-1] == "_") else 0)
+        if len(_kinds) < 65536:
+            _kinds[enc] = r
+    return r
+
+
+def _kind_at(buf, i: int) -> int:
+    """:func:`_kind` of the character whose UTF-8 starts at ``buf[i]`` (non-ASCII)."""
+    b = buf[i]
+    n = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+    return _kind(bytes(buf[i : i + n])) if b >= 0xC0 else -1
+
+
+def _kind_before(buf, i: int) -> int:
+    """:func:`_kind` of the character whose UTF-8 ends just before ``buf[i]`` (non-ASCII)."""
+    k = i - 1
+    while k > 0 and k > i - 4 and 0x80 <= buf[k] < 0xC0:
+        k -= 1
+    return _kind(bytes(buf[k:i]))
+
+
+_WORD_LC = re.compile(rb"[a-z0-9_]*")
+_WORD_ANY = re.compile(rb"[A-Za-z0-9_]*")
+
+
+def _ascii_hits(pl: _StreamTerm, hay, raw, ti: int, out: list, limit: int) -> None:
+    """Append ``(pos, ti, spans)`` for each anchor occurrence before ``limit`` in
+    ``hay`` (the lowered chunk when insensitive): ``spans`` are the hits (byte
+    spans, maybe none) it makes, or None when the bytes cannot tell (a non-ASCII
+    character next to it whose fold matters)."""
+    n = len(hay)
+    lit, ln, st, anchor = pl.lit, len(pl.lit), pl.stem, pl.anchor
+    wordb, words, word_mode = _WORDB, pl.words, pl.word
+    wmatch = (_WORD_LC if pl.insensitive else _WORD_ANY).match
+    find = hay.find
+    la = len(anchor)
+    last_lit = -1  # literal matches do not overlap (re.finditer)
+    q = -1  # end of the current ASCII word
+    p = find(anchor, 0, limit)
+    while p >= 0:
+        if p >= q:
+            q = wmatch(hay, p + la).end()
+        nxt = find(anchor, p + 1, limit)
+        # Is p a word start? (True / False / None: unknown)
+        if p == 0:
+            start = True
+        else:
+            b = hay[p - 1]
+            if b < 128:
+                start = not wordb[b]
+            else:
+                k = _kind_before(raw, p)
+                start = None if k < 0 else not (k & 2)
+        # Does the word end at q? (True / False / None)
+        if q < n and hay[q] >= 128:
+            k = _kind_at(raw, q)
+            endw = None if k < 0 else not (k & 1)
+            if p + ln > q:  # the literal could run on through the folded character
+                out.append((p, ti, None))
+                p = nxt
+                continue
+        else:
+            endw = True
+        end = -1
+        if p >= last_lit and hay.startswith(lit, p):
+            if word_mode:
+                if start is None or (p + ln == q and endw is None):
+                    out.append((p, ti, None))
+                    p = nxt
+                    continue
+                if start and p + ln == q and endw:
+                    end = p + ln
+            else:
+                end = p + ln
+            if end >= 0:
+                last_lit = end
+        if st is not None and start is not False:
+            if start is None or not endw:
+                out.append((p, ti, None))
+                p = nxt
+                continue
+            w = hay[p:q]
+            ok = words.get(w)
+            if ok is None:
+                ok = stem(w.decode("ascii")) == st
+                if len(words) < 65536:
+                    words[w] = ok
+            if ok and q > end:
+                end = q
+        out.append((p, ti, [(p, end)] if end >= 0 else []))
+        p = nxt
+
+
+def _find_hits_generic(pl: _StreamTerm, hay, raw, ti: int, out: list, query: Query, limit: int) -> None:
+    """Anchor occurrences of any simple term (the old way): one candidate each."""
+    k = hay.find(pl.anchor, 0, limit)
+    while k >= 0:
+        sp = _hit_span(hay, raw, (k, ti, 0), query, pl) if pl.simple and not pl.word else False
+        out.append((k, ti, None if sp is False else ([sp] if sp else [])))
+        k = hay.find(pl.anchor, k + 1, limit)
+
+
+_ASCII_WORD = re.compile(rb"[A-Za-z0-9_]*")
+_TOKEN = re.compile(rb"\S+")
+_LAST_WS = re.compile(rb"[\t\r\f\v](?!.*[\t\r\f\v])", re.S)
+
+
+def _token_has(hay: bytes, p: int, pl: _StreamTerm) -> bool:
+    """Does the whitespace-delimited token around byte ``p`` hold the anchor once
+    folded? (An anchor has no whitespace, so it never crosses ASCII whitespace.)"""
+    a = max(0, p - 256)
+    s = max(hay.rfind(b" ", a, p), hay.rfind(b"\n", a, p)) + 1
+    m = _LAST_WS.search(hay, s, p)  # rarer whitespace inside
+    if m:
+        s = m.end()
+    e = _TOKEN.match(hay, p, p + 256)
+    end = e.end() if e else p
+    if (s == 0 and a > 0) or end >= p + 256:
+        return True  # a very long token: keep the candidate
+    tok = hay[s:end]
+    r = pl.tokens.get(tok)
+    if r is None:
+        f = fold_str(tok.decode("utf-8", "replace"))
+        r = pl.anchor.decode() in (f.lower() if pl.insensitive else f)
+        if len(pl.tokens) < 65536:
+            pl.tokens[tok] = r
+    return r
+
+
+def _hit_span(hay, raw, cand: tuple[int, int, int], query: Query, pl: _StreamTerm):
+    """The hit (byte span) an ASCII candidate of a one-word term makes, None if it
+    makes none, or False when the bytes alone cannot tell (non-ASCII neighbours)."""
+    p, _ti, _k = cand
+    q = _ASCII_WORD.match(hay, p).end()
+    if q < len(hay) and hay[q] >= 0x80:
+        return False
+    before = hay[p - 1] if p > 0 else 0x20
+    if before >= 0x80:
+        return False
+    lit = pl.lit
+    end = p + len(lit) if hay.startswith(lit, p) else None
+    if pl.stem is not None and not (chr(before).isalnum() or before == 0x5F):
+        w = hay[p:q].decode("ascii")
+        if w and stem(w) == pl.stem:
+            end = q if end is None else max(end, q)
+    return None if end is None else (p, end)
+
+
+def _block_end(buf, p: int, blank: re.Pattern = _BLANK_B) -> int:
+    """End of the block (blank-line delimited) that holds byte ``p``: the start
+    of the terminator of its last line, or ``len(buf)``. (``blank`` may be
+    :data:`_BLANK_LF` when ``buf`` holds no CR.)"""
+    m = blank.search(buf, p)
+    return m.start() if m else len(buf)
+
+
+def _block_start(buf, p: int) -> int:
+    """Start of the line that opens the block holding byte ``p`` (``buf`` starts at a line start)."""
+    k = buf.rfind(b"\n\n", max(0, p - 65536), p)  # the nearest plain blank line, usually
+    if k >= 0:
+        last = None
+        for last in _BLANK_B.finditer(buf, k + 1, p):  # any blank line after it?
+            pass
+        return _BLANK_RUN.match(buf, last.end() if last is not None else k + 1).end()
+    w = 2048
+    while True:
+        a = max(0, p - w)
+        last = None
+        for last in _BLANK_B.finditer(buf, a, p):
+            pass
+        if last is not None:
+            return _BLANK_RUN.match(buf, last.end()).end()
+        if a == 0:
+            return _BLANK_RUN.match(buf, 0).end()
+        w *= 8
 
 
 _list_item: re.Pattern | None = None
@@ -1242,8 +1499,6 @@ def _is_prose(text: str) -> bool:
 
 def block_count(text: str, query: Query, unit: str = "sentence", context: int = 0, prose: bool = True) -> tuple[int, int]:
     """(passages, hits) that one block of text (a paragraph) yields."""
-    from .segment import sentence_spans
-
     return _count_units(text, find_hits(query, text), query, unit, context, prose)
 
 
@@ -1291,9 +1546,9 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
     """Count matching passages and hits in a big plain-text file without loading it.
 
     Gives the same figures as building the Document and its passages (the file
-    is read in blocks cut at blank lines; only paragraphs around candidates are
-    decoded). Returns None when the file must be read the ordinary way
-    (UTF-16, NUL bytes, Markdown).
+    is read in chunks cut at blank lines; only paragraphs around candidates that
+    bytes cannot decide are decoded). Returns None when the file must be read
+    the ordinary way (UTF-16, NUL bytes, Markdown).
 
     Args:
         first_only: stop at the first matching passage (``-l``).
@@ -1302,8 +1557,6 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
     """
     from .loaders import detect_format
 
-    plans = _stream_terms(query)
-    nterms = len(query.terms)
     try:
         fh = open(path, "rb")
     except OSError as e:
@@ -1314,23 +1567,29 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
             return None
         if detect_format(head.decode("utf-8", "replace"), path) != "text":
             return None
+        plans = _stream_terms(query)
+        nterms = len(query.terms)
         size = os.fstat(fh.fileno()).st_size
         fh.seek(0)
         st = _StreamState(query, plans, nterms, unit, context, first_only)
         st.gut = b"project gutenberg" in head[:20000].lower()
-        # the first chunk: Gutenberg front matter, BOM
-        st.scan(fh, 0, None, first=True, limit_chunks=1)
-        if (first_only and st.passages) or st.eof:
-            return st.passages, st.hits
         if workers is None:
-            workers = 2 if hasattr(os, "fork") and (os.cpu_count() or 1) >= 2 and not first_only else 1
-        rest = st.base
-        if workers < 2 or (st.gut_start is not None and st.gut_end is None) or size - rest < 2 * _CHUNK:
-            st.scan(fh, rest, None)
-            return st.passages, st.hits
-        mid = _boundary(fh, rest + (size - rest) // 2)
+            workers = 2 if hasattr(os, "fork") and not first_only and _idle_cpu() else 1
+        if workers >= 2 and size >= 2 * _CHUNK and st.gut:
+            # Gutenberg bounds first: the second process must know them
+            low = fh.read(_CHUNK).lower()
+            m = _GUT_START.search(low)
+            if m:
+                nl = low.find(b"\n", m.end())
+                start = len(low) if nl < 0 else nl + 1
+                end = _gutenberg_end(low, start)
+                if end is None:
+                    workers = 1  # the end line is further on: one process finds it
+                st.gut_start, st.gut_end = start, end
+            del low
+        mid = _boundary(fh, size // 2) if workers >= 2 and size >= 2 * _CHUNK else None
         if mid is None:
-            st.scan(fh, rest, None)
+            st.scan(fh, 0, None, first=True)
             return st.passages, st.hits
         r, w = os.pipe()
         pid = os.fork()
@@ -1349,7 +1608,7 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
                 os._exit(code)
         os.close(w)
         try:
-            st.scan(fh, rest, mid)
+            st.scan(fh, 0, mid, first=True)
         finally:
             with os.fdopen(r, "rb") as rf:
                 out = rf.read()
@@ -1362,6 +1621,18 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
             return st.passages + st2.passages, st.hits + st2.hits
         cp, ch = (int(x) for x in out.split())
         return st.passages + cp, st.hits + ch
+
+
+def _idle_cpu() -> bool:
+    """Is a second CPU free for a second process? (2+ CPUs, and the load average
+    leaves one idle: on a busy machine two processes only fight for one.)"""
+    n = os.cpu_count() or 1
+    if n < 2:
+        return False
+    try:
+        return os.getloadavg()[0] < n - 0.5
+    except (AttributeError, OSError):  # pragma: no cover - no load average
+        return True
 
 
 def _boundary(fh, pos: int) -> int | None:
@@ -1390,28 +1661,34 @@ class _StreamState:
         self.eof = False
 
     def scan(self, fh, start: int, stop: int | None, first: bool = False, limit_chunks: int | None = None) -> None:
-        """Count the chunks of ``[start, stop)`` (``stop`` None: to the end); both are block boundaries."""
-        fh.seek(start)
+        """Count the chunks of ``[start, stop)`` (``stop`` None: to the end); both are block boundaries.
+
+        A chunk is what one read gives, counted up to its last blank line; the
+        next read starts there (no copies of chunks are made)."""
         self.base = start
-        carry = b""
         done = 0
+        want = _CHUNK
         while True:
-            want = _CHUNK if stop is None else min(_CHUNK, stop - self.base - len(carry))
-            data = fh.read(want) if want > 0 else b""
-            buf = carry + data if carry else data
-            last = not data
-            if data and not (stop is not None and self.base + len(buf) >= stop):
-                cut = max(buf.rfind(b"\n\n"), buf.rfind(b"\n\r\n"))
-                if cut < 0:
-                    carry = buf
-                    continue
-                chunk, carry = buf[: cut + 1], buf[cut + 1 :]
+            fh.seek(self.base)
+            remaining = None if stop is None else stop - self.base
+            n = want if remaining is None else min(want, remaining)
+            data = fh.read(n) if n > 0 else b""
+            if not data:
+                self.eof = stop is None
+                return
+            last = len(data) < n or (remaining is not None and len(data) >= remaining)
+            if last:
+                limit = len(data)
             else:
-                chunk, carry = buf, b""
-                last = True
-            if first and chunk.startswith(b"\xef\xbb\xbf"):
-                chunk = b"   " + chunk[3:]
-            low = chunk.translate(_LOWER)
+                cut = data.rfind(b"\n\n")
+                cut = max(cut, data.rfind(b"\n\r\n", max(cut, 0)), data.rfind(b"\r\r", max(cut, 0)))
+                if cut < 0:
+                    want *= 2  # a paragraph longer than a chunk: read more at once
+                    continue
+                limit = cut + 1
+            if first and data.startswith(b"\xef\xbb\xbf"):
+                data = b"   " + data[3:]
+            low = data.lower()
             if self.gut and first:
                 m = _GUT_START.search(low)
                 if m:
@@ -1422,22 +1699,26 @@ class _StreamState:
                 if k is not None:
                     self.gut_end = self.base + k
             first = False
-            p, h = _count_chunk(chunk, low, self.base, self.query, self.plans, self.nterms, self.unit, self.context,
-                                self.gut_start, self.gut_end, self.first_only)
+            p, h = _count_chunk(data, low, limit, self.base, self.query, self.plans, self.nterms, self.unit,
+                                self.context, self.gut_start, self.gut_end, self.first_only)
             self.passages += p
             self.hits += h
-            self.base += len(chunk)
+            self.base += limit
             done += 1
-            if last and stop is None:
-                self.eof = True
-            if (self.first_only and self.passages) or last:
+            want = _CHUNK
+            if last:
+                self.eof = stop is None
+                return
+            if self.first_only and self.passages:
                 return
             if limit_chunks is not None and done >= limit_chunks:
-                return  # bytes read past the chunk are dropped: the next scan seeks to self.base
+                return
 
 
-def _count_chunk(chunk: bytes, low: bytes, base: int, query: Query, plans: list[_StreamTerm] | None, nterms: int,
-                 unit: str, context: int, gut_start: int | None, gut_end: int | None, first_only: bool) -> tuple[int, int]:
+def _count_chunk(chunk: bytes, low: bytes, limit: int, base: int, query: Query, plans: list[_StreamTerm] | None,
+                 nterms: int, unit: str, context: int, gut_start: int | None, gut_end: int | None,
+                 first_only: bool) -> tuple[int, int]:
+    """(passages, hits) of ``chunk[:limit]`` (``limit`` is a block boundary; ``low`` is the lowered chunk)."""
     def prose(s: int, text: str) -> bool:
         a = base + s
         if gut_start is not None and (a < gut_start or (gut_end is not None and a >= gut_end)):
@@ -1445,10 +1726,11 @@ def _count_chunk(chunk: bytes, low: bytes, base: int, query: Query, plans: list[
         return _is_prose(text)
 
     if plans is None:  # a term bytes cannot anchor (a regex...): decode the chunk
-        text = chunk.decode("utf-8", "replace")
+        text = chunk[:limit].decode("utf-8", "replace")
         cands = sorted({a for spans in find_hits(query, text) for a, _ in spans})
         passages = hits = 0
         i = 0
+        cpos = bpos = 0  # a char offset and its byte offset, moving on
         while i < len(cands):
             s = text.rfind("\n\n", 0, cands[i]) + 1
             m = re.compile(r"\n[^\S\n]*\n").search(text, cands[i])
@@ -1456,102 +1738,162 @@ def _count_chunk(chunk: bytes, low: bytes, base: int, query: Query, plans: list[
             while i < len(cands) and cands[i] < e:
                 i += 1
             block = text[s:e]
-            got = block_count(block, query, unit, context, prose(len(text[:s].encode("utf-8", "replace")), block))
+            if s >= cpos:
+                bpos += len(text[cpos:s].encode("utf-8", "replace"))
+            else:
+                bpos = len(text[:s].encode("utf-8", "replace"))
+            cpos = s
+            got = block_count(block, query, unit, context, prose(bpos, block))
             passages += got[0]
             hits += got[1]
             if first_only and passages:
                 break
         return passages, hits
-    raw = chunk
-    found: list[tuple[int, int, int]] = []  # (pos, term, kind 0=ascii 1=fuzzy)
-    nonascii = raw.translate(None, _ASCII_BYTES)
+    # candidates: (pos, term, spans) with spans the byte hits it makes, or None
+    # when its paragraph must be decoded (fuzzy candidates, undecidable ones)
+    cands: list[tuple[int, int, list | None]] = []
+    nonascii = None if chunk.isascii() else chunk.translate(None, _ASCII_BYTES)  # (the tail past limit: harmless)
+    fuzzy = False
     for ti, pl in enumerate(plans):
-        hay = low if pl.insensitive else raw
-        k = hay.find(pl.anchor)
-        while k >= 0:
-            found.append((k, ti, 0))
-            k = hay.find(pl.anchor, k + 1)
+        hay = low if pl.insensitive else chunk
+        if pl.fast:
+            _ascii_hits(pl, hay, chunk, ti, cands, limit)
+        else:
+            _find_hits_generic(pl, hay, chunk, ti, cands, query, limit)
         if nonascii:
+            hay = low if pl.insensitive else chunk
             for pat in pl.fuzzy(nonascii):
-                found.extend((m.start(), ti, 1) for m in pat.finditer(hay) if _token_has(hay, m.start(), pl))
-    if not found:
+                for m in pat.finditer(hay, 0, limit):
+                    if _token_has(chunk, m.start(), pl):
+                        cands.append((m.start(), ti, None))
+                        fuzzy = True
+    if not cands:
         return 0, 0
-    found.sort()
-    cands = [f[0] for f in found]
-    kinds = found
+    if fuzzy or len(plans) > 1:
+        cands.sort(key=lambda c: (c[0], c[1]))
+    blank = _BLANK_B if b"\r" in chunk else _BLANK_LF
+    others = plans[0].others if nterms == 1 else None
+    hay0 = low if plans[0].insensitive else chunk
+    one = nterms == 1 or query.any_term  # a unit matches when it holds any hit
+    fast = one and all(pl.fast for pl in plans)
+    full = (1 << nterms) - 1
+    cap = 2 * context + 2  # sentence boundaries between two hits that part their passages
     passages = hits = 0
     i = 0
     n = len(cands)
     while i < n:
-        s, e = _block_bounds(raw, cands[i])
-        j = i
-        while j < n and cands[j] < e:
+        p0 = cands[i][0]
+        e = _block_end(chunk, p0, blank)
+        j = i + 1
+        while j < n and cands[j][0] < e:
             j += 1
-        decided = None
-        if all(kinds[k][2] == 0 and plans[kinds[k][1]].simple for k in range(i, j)):
-            spans = [_hit_span(low, raw, kinds[k], query, plans) for k in range(i, j)]
-            if all(sp is not False for sp in spans):
-                if j == i + 1 and (nterms == 1 or query.any_term):
-                    decided = (1, 1) if spans[0] else (0, 0)
-                else:
-                    decided = _count_from_spans(raw, s, e, kinds[i:j], spans, query, unit, context, prose)
-        if decided is None:
-            text = raw[s:e].decode("utf-8", "replace")
-            decided = block_count(text, query, unit, context, prose(s, text))
-        passages += decided[0]
-        hits += decided[1]
+        group = cands[i:j]
+        i = j
+        if not one:
+            mask = 0
+            for c in group:
+                mask |= 1 << c[1]
+            if mask != full:
+                continue  # a term has no candidate in this paragraph
+        if others and not _phrase_may_match(plans[0], hay0, chunk, p0, e):
+            continue  # a phrase whose later words are missing from the rest of the paragraph
+        if any(c[2] is None for c in group):
+            s = _block_start(chunk, p0)
+            text = chunk[s:e].decode("utf-8", "replace")
+            got = block_count(text, query, unit, context, prose(s, text))
+        elif fast:
+            if len(group) == 1 and len(group[0][2]) <= 1:
+                got = (1, 1) if group[0][2] else (0, 0)
+            else:
+                got = _fast_block(chunk, p0, e, group, unit, cap, prose)
+        else:
+            got = _count_from_spans(chunk, _block_start(chunk, p0), e, group, query, unit, context, prose)
+        passages += got[0]
+        hits += got[1]
         if first_only and passages:
             break
-        i = j
     return passages, hits
 
 
-_ASCII_WORD = re.compile(rb"[A-Za-z0-9_]*")
-_TOKEN = re.compile(rb"\S+")
-_LAST_WS = re.compile(rb"[\t\r\f\v](?!.*[\t\r\f\v])", re.S)
+def _phrase_may_match(pl: _StreamTerm, hay, raw, s: int, e: int) -> bool:
+    """Can the later words of a phrase occur in ``[s, e)``? Each needs its ASCII
+    text there, or a non-ASCII character that could fold into it."""
+    chars = None
+    for o in pl.others:
+        if hay.find(o, s, e) >= 0:
+            continue
+        if chars is None:
+            chars = set(raw[s:e].translate(None, _ASCII_BYTES).decode("utf-8", "replace"))
+        if not any(_may_fold_into(pl, c, o) for c in chars):
+            return False
+    return True
 
 
-def _token_has(hay: bytes, p: int, pl: _StreamTerm) -> bool:
-    """Does the whitespace-delimited token around byte ``p`` hold the anchor once
-    folded? (An anchor has no whitespace, so it never crosses ASCII whitespace.)"""
-    a = max(0, p - 256)
-    s = max(hay.rfind(b" ", a, p), hay.rfind(b"\n", a, p)) + 1
-    m = _LAST_WS.search(hay, s, p)  # rarer whitespace inside
-    if m:
-        s = m.end()
-    e = _TOKEN.match(hay, p, p + 256)
-    end = e.end() if e else p
-    if (s == 0 and a > 0) or end >= p + 256:
-        return True  # a very long token: keep the candidate
-    f = fold_str(hay[s:end].decode("utf-8", "replace"))
-    return pl.anchor.decode() in (f.lower() if pl.insensitive else f)
+def _may_fold_into(pl: _StreamTerm, c: str, o: bytes) -> bool:
+    key = (c, o)
+    r = pl.seen.get(key)
+    if r is None:
+        from .textnorm import fold_char
+
+        f = fold_char(c)
+        if pl.insensitive:
+            f = f.lower()
+            if c in "\u212a\u017f\u0130\u0131":
+                f += c.lower()
+        w = o.decode()
+        r = pl.seen[key] = (f == "" and len(w) > 1) or any(ch in w for ch in f)
+    return r
 
 
-def _hit_span(low: bytes, raw: bytes, cand: tuple[int, int, int], query: Query,
-              plans: list[_StreamTerm]):
-    """The hit (byte span) an ASCII candidate of a one-word term makes, None if it
-    makes none, or False when the bytes alone cannot tell (non-ASCII neighbours)."""
-    p, ti, _kind = cand
-    pl = plans[ti]
-    t = query.terms[ti]
-    hay = low if pl.insensitive else raw
-    q = _ASCII_WORD.match(hay, p).end()
-    if q < len(hay) and hay[q] >= 0x80:
-        return False
-    before = hay[p - 1] if p > 0 else 0x20
-    if before >= 0x80:
-        return False
-    word = fold_str(t.text).strip()
-    lit = (word.lower() if pl.insensitive else word).encode()
-    end = p + len(lit) if hay.startswith(lit, p) else None
-    if t.stemmed is not None and not (chr(before).isalnum() or before == 0x5F):
-        w = hay[p:q].decode("ascii")
-        if w and stem(w) == t.stems[0]:
-            end = q if end is None else max(end, q)
-    return None if end is None else (p, end)
+def _fast_block(buf, p0: int, e: int, group, unit: str, cap: int, prose: Callable[[int, str], bool]) -> tuple[int, int]:
+    """(passages, hits) of a paragraph whose hits are known in bytes, for a query
+    where any hit makes its unit match: consecutive hits share a passage unless
+    ``cap`` sentence boundaries (or more) lie between them."""
+    spans = sorted(sp for c in group for sp in c[2])
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    nh = len(merged)
+    if nh <= 1 or unit != "sentence":
+        return (1, nh) if nh else (0, 0)
+    from .segment import _BOUNDARY, _is_boundary
+
+    n_pass = 1
+    text = None
+    s = 0
+    block = b""
+    for k in range(nh - 1):
+        a, b = merged[k][1], merged[k + 1][0]
+        if _PUNCT_B.search(buf, a, b) is None:
+            continue
+        if text is None:
+            s = _block_start(buf, p0)
+            block = buf[s:e]
+            text = block.decode("utf-8", "replace")
+            if not prose(s, text):
+                return 1, nh
+            ascii_block = block.isascii()
+        if ascii_block:
+            ca, cb = a - s, b - s
+        else:
+            ca = len(block[: a - s].decode("utf-8", "replace"))
+            cb = ca + len(block[a - s : b - s].decode("utf-8", "replace"))
+        cnt = 0
+        limit = len(text)
+        for m in _BOUNDARY.finditer(text, ca, cb):
+            if _is_boundary(text, m.start(1), m.group(1), m.end(), limit):
+                cnt += 1
+                if cnt >= cap:
+                    n_pass += 1
+                    break
+    return n_pass, nh
 
 
-def _count_from_spans(raw: bytes, s: int, e: int, cands, spans, query: Query, unit: str, context: int,
+def _count_from_spans(raw: bytes, s: int, e: int, cands, query: Query, unit: str, context: int,
                       prose: Callable[[int, str], bool]) -> tuple[int, int]:
     """(passages, hits) of the block ``raw[s:e]`` from hits already known in bytes."""
     block = raw[s:e]
@@ -1562,8 +1904,8 @@ def _count_from_spans(raw: bytes, s: int, e: int, cands, spans, query: Query, un
         return off if ascii_block else len(block[:off].decode("utf-8", "replace"))
 
     hits: list[list[tuple[int, int]]] = [[] for _ in query.terms]
-    for (p, ti, _k), sp in zip(cands, spans):
-        if sp:
-            hits[ti].append((char(sp[0] - s), char(sp[1] - s)))
+    for _p, ti, spans in cands:
+        for a, b in spans:
+            hits[ti].append((char(a - s), char(b - s)))
     hits = [merge_spans(sorted(h)) for h in hits]
     return _count_units(text, hits, query, unit, context, prose(s, text))
