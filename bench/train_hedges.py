@@ -11,11 +11,18 @@ pure Python (AdaGrad logistic regression over the features of
 :func:`osce_brief.hedges.candidate_features`), about ten seconds on both files; the
 result is deterministic for a given seed.
 
+Rebuild the shipped weights (the exact command; a few seconds, deterministic)::
+
+    /work/venv/bin/python bench/train_hedges.py   # -> src/osce_brief/hedge_model.json, about 220 KB
+
 Steps: (1) a cue lexicon per corpus (``dataset``), then their union; (2) every
 candidate of the training sentences becomes an example, labelled by whether it lies
 in a gold cue; news (FactBank) examples also get domain-specific feature copies
 (feature augmentation), folded back into one weight table afterwards; (3) AdaGrad
-logistic regression, then rare and near-zero weights are dropped. The threshold is
+logistic regression (``bags`` > 1 averages several shuffles; ``tw`` weights the news
+examples; both off by default, neither helped), then rare and near-zero weights are
+dropped (``prune``; the bag-of-words features, the most numerous, below
+``prune_bag``, which keeps the file small at no measured cost). The threshold is
 ``PARAMS["threshold"]``; with ``inner=3`` it is instead picked by a 3-fold inner
 cross-validation on the training rows (off by default: it helps FactBank-only
 training but hurts the Wikipedia -> news transfer).
@@ -56,7 +63,8 @@ FUNCTION_WORDS = frozenset(
 ) - {"would", "can", "will", "should", "must"}
 
 # Defaults chosen by cross-validation (bench/eval_hedges.py); see its output.
-PARAMS = dict(epochs=12, lr=0.05, l2=1e-5, min_ratio=0.15, min_pos=1, threshold=0.45, prune=0.1, min_count=2, seed=13, inner=0)
+PARAMS = dict(epochs=12, lr=0.05, l2=1e-5, min_ratio=0.15, min_pos=1, threshold=0.45, prune=0.1, prune_bag=0.2,
+              min_count=2, seed=13, inner=0, bags=1, tw=1.0)
 
 
 def read_rows(paths) -> list[dict]:
@@ -99,8 +107,10 @@ def build_lexicon(rows: list[dict], min_pos: int = 1, min_ratio: float = 0.15) -
     return frozenset(lex | HAND_LEXICON)
 
 
-def examples(rows: list[dict], lexicon: frozenset[str], target: str | None = None):
-    """(features, label) for every candidate cue in ``rows``, rules applied.
+def examples(rows: list[dict], lexicon: frozenset[str], target: str | None = None, weight: float = 1.0):
+    """(features, label, weight) for every candidate cue in ``rows``, rules applied.
+
+    ``weight`` multiplies the gradient of the ``target`` domain's examples.
 
     With ``target`` (a ``dataset`` name such as ``szeged_factbank``), the rows of that
     domain also get a domain-specific copy of each feature (``T:`` prefix), Daume's
@@ -116,7 +126,7 @@ def examples(rows: list[dict], lexicon: frozenset[str], target: str | None = Non
                 continue  # vetoed or forced by a context rule: nothing to learn
             if aug:
                 feats = feats + ["T:" + x for x in feats]
-            out.append((feats, 1.0 if any(s < ce and cs < e for cs, ce in cues) else 0.0))
+            out.append((feats, 1.0 if any(s < ce and cs < e for cs, ce in cues) else 0.0, weight if aug else 1.0))
     return out
 
 
@@ -129,11 +139,11 @@ def fit(data, epochs: int, lr: float, l2: float, seed: int) -> dict[str, float]:
     for _ in range(epochs):
         rng.shuffle(order)
         for k in order:
-            feats, y = data[k]
+            feats, y, wt = data[k]
             z = sum(w.get(f, 0.0) for f in feats)
             z = max(-30.0, min(30.0, z))
             p = 1.0 / (1.0 + math.exp(-z))
-            g = p - y
+            g = (p - y) * wt
             for f in feats:
                 wf = w.get(f, 0.0)
                 grad = g + l2 * wf
@@ -157,18 +167,25 @@ def train_model(rows: list[dict], target: str | None = None, **kw) -> HedgeModel
     for r in rows:
         by_ds.setdefault(r.get("dataset"), []).append(r)
     lexicon = frozenset().union(*(build_lexicon(part, prm["min_pos"], prm["min_ratio"]) for part in by_ds.values()))
-    data = examples(rows, lexicon, target)
+    data = examples(rows, lexicon, target, prm.get("tw", 1.0))
     if prm["min_count"] > 1:  # rare context features overfit and bloat the file
-        seen = Counter(f for feats, _ in data for f in feats)
-        data = [([f for f in feats if seen[f] >= prm["min_count"]], y) for feats, y in data]
-    w = fit(data, prm["epochs"], prm["lr"], prm["l2"], prm["seed"])
+        seen = Counter(f for feats, _, _ in data for f in feats)
+        data = [([f for f in feats if seen[f] >= prm["min_count"]], y, wt) for feats, y, wt in data]
+    bags = int(prm.get("bags", 1))
+    w = {}
+    for b in range(bags):  # several shuffles, weights averaged (one linear model)
+        wb = fit(data, prm["epochs"], prm["lr"], prm["l2"], prm["seed"] + 1000 * b)
+        for k, v in wb.items():
+            w[k] = w.get(k, 0.0) + v / bags
     if target is not None:
         merged: dict[str, float] = {}
         for k, v in w.items():
             key = k[2:] if k.startswith("T:") else k
             merged[key] = merged.get(key, 0.0) + v
         w = merged
-    w = {k: v for k, v in w.items() if abs(v) >= prm["prune"] or k == "b"}
+    # Drop near-zero weights (the bags of words, most of the features, more firmly).
+    pb = prm.get("prune_bag", prm["prune"])
+    w = {k: v for k, v in w.items() if abs(v) >= (pb if k.startswith(("bw=", "aw=")) else prm["prune"]) or k == "b"}
     threshold = prm["threshold"]
     meta = {"params": prm, "sentences": len(rows), "candidates": len(data)}
     if prm.get("inner", 0) > 1:

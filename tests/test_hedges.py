@@ -15,6 +15,7 @@ from osce_brief.hedges import (
     MODEL_PATH,
     HedgeReport,
     analyze,
+    candidates,
     default_model,
     find_cues,
     hedged_predicate,
@@ -216,6 +217,62 @@ def test_predicate_for_summary_prefers_reported():
     pred = hedged_predicate()
     assert pred("The ministers met in Vienna.") is True
     assert pred("The ministers may meet in Vienna.") is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They called for the fastest possible ratification of the treaty.",
+        "The envoy will answer as soon as possible.",
+        "Prices were held at the lowest possible level.",
+    ],
+)
+def test_possible_as_degree_is_not_a_hedge(text):
+    assert not is_hedged(text), cue_words(text)
+
+
+def test_possible_as_doubt_is_a_hedge():
+    assert cue_words("It is possible that the talks failed.") == ["possible"]
+
+
+@pytest.mark.parametrize("word", ["reportedly", "allegedly", "supposedly"])
+def test_hearsay_adverbs_are_hedges(word):
+    text = f"The envoy {word} resigned at dawn on Monday."
+    assert cue_words(text) == [word]
+
+
+# Own sentences that exercise every feature: contractions, capitals, questions,
+# "if" before and after, reporting verbs, non-ASCII text, long windows.
+_SCORING_CASES = [
+    "Perhaps the ministers would meet again if the ceasefire held.",
+    "He wouldn't say whether the envoy could return, the spokesman said.",
+    "Under the plan, holders would receive $42 a share, the company said it would add.",
+    "Would the talks resume? Nobody could tell, and some thought they might not.",
+    "The caf\u00e9 may close in May if prices rise, according to its owner, who expects losses.",
+    "The ministers, who had travelled from Vienna, Geneva, Brussels and Paris for the "
+    "long-delayed and much-discussed meeting, were expected to sign the accord that would, "
+    "in all likelihood, settle the dispute should both sides agree.",
+    "It seems likely, and is believed by many, that the treaty suggests a possible truce.",
+    "They couldn't have known; he can't, she won't.",
+]
+
+
+def test_fast_scores_equal_the_feature_weights(doc):
+    """Inference sums per-word tables instead of building the features: same logits."""
+    m = default_model()
+    texts = _SCORING_CASES + [s.text for sec in doc.all_sections() for s in sec.sentences]
+    scored = 0
+    for text in texts:
+        slow = candidates(text, m.lexicon)
+        fast = candidates(text, m.lexicon, model=m)
+        assert [(s, e, fo) for s, e, _, fo in slow] == [(s, e, fo) for s, e, _, fo in fast]
+        for (_, _, feats, forced), (_, _, z, _) in zip(slow, fast):
+            if feats is None:
+                assert z is None
+            elif not forced:
+                assert z == pytest.approx(m.score(feats), abs=1e-9)
+                scored += 1
+    assert scored > 50
 
 
 def test_shipped_model_is_small_and_sane():

@@ -19,20 +19,28 @@ How it works, in three layers, all pure Python:
    context: the neighbouring words and their shapes, the word classes of the
    neighbours (a cheap stand-in for part-of-speech tags: "would" + BE, "could" + an
    ``-ed`` form, a determiner before "expected"), negation nearby, a reporting verb
-   before it, "if" earlier in the sentence, a question mark, capitalisation. The model
-   is trained on Wikipedia and news together with feature-augmentation domain
-   adaptation towards news (see ``bench/train_hedges.py``). Its weights ship in
-   ``hedge_model.json`` next to this module (about 100 KB, loaded lazily, plain
-   Python at run time: no numpy). A sentence is hedged when one candidate scores
-   above the model's threshold, or a rule below fires.
+   before it, "if" earlier or later in the sentence, a question mark, capitalisation,
+   and bags of the words further away ("Under the plan, holders would ..."). The
+   context features are also keyed by the cue's groups (the modals together, the
+   inflections of one stem, one word class), so that rare cue words borrow strength
+   from their kin. The model is trained on Wikipedia and news together with
+   feature-augmentation domain adaptation towards news (see
+   ``bench/train_hedges.py``). Its weights ship in ``hedge_model.json`` next to this
+   module (about 220 KB, loaded lazily, plain Python at run time: no numpy). A
+   sentence is hedged when one candidate scores above the model's threshold, or a
+   rule below fires.
 3. **Context rules** that the data is too small to learn reliably: "May" the month,
-   "no doubt", factual past ability ("could see", "could not"), the modal perfect
-   ("might have reiterated"), attribution verbs, and weasel attributions ("some
-   analysts argue", "it is said").
+   "no doubt", factual past ability ("could see", "could not"), "possible" as a
+   degree ("the fastest possible", "as soon as possible"), the modal perfect ("might
+   have reiterated"), hearsay adverbs ("reportedly"), attribution verbs, and weasel
+   attributions ("some analysts argue", "it is said").
 
 Speed: a sentence is first checked with one compiled regex of every word that can
 start a cue; only the few sentences with a hit are tokenised around their candidates
-and scored, and the word-only part of each candidate's score is cached per word.
+and scored. Scoring does not build the feature strings: each cue word's weights
+(its own, its stem's, its groups') are folded once into per-slot lookup tables
+(:meth:`HedgeModel.table`), and :func:`_context_score` adds up a dozen lookups; a
+test checks it against the spelled-out features used in training.
 
 Rebuild the weights with::
 
@@ -197,6 +205,11 @@ _PHRASES = re.compile(
     re.IGNORECASE,
 )
 _PHRASES_LC = _lower_case(_PHRASES)
+#: Every word of ``_PHRASES``: a sentence whose cues are none of these needs no widening.
+_PHRASE_WORDS = frozenset(
+    "might may could would well not also have or whether in all likelihood no longer yet clear "
+    "solid conclusive evidence proof little is known".split()
+)
 
 
 _CONDITIONAL_RX = re.compile(r"\b(?:if|unless)\b", re.ASCII)  # run on lowercased text
@@ -261,6 +274,19 @@ _stem = lru_cache(maxsize=4096)(stem)
 
 
 def _shape(tok: str) -> str:
+    sh = _SHAPES.get(tok)
+    if sh is not None:
+        return sh
+    sh = _shape1(tok)
+    if len(_SHAPES) < 50_000:
+        _SHAPES[tok] = sh
+    return sh
+
+
+_SHAPES: dict[str, str] = {}  # memo of _shape
+
+
+def _shape1(tok: str) -> str:
     c = tok[0]
     if c.isdigit():
         return "NUM"
@@ -280,19 +306,66 @@ def _static_features(w: str, st: str) -> list[str]:
     return f
 
 
+def _flags(low: Sequence[str], i: int, question: bool, conditional: bool, cond_after: bool) -> list[str]:
+    """The sentence-level flags of candidate ``i`` (negation, question, "if" before or
+    after, a reporting verb before, "have" after)."""
+    flags = []
+    if not (_NEGATIONS.isdisjoint(low[max(0, i - 3):i]) and _NEGATIONS.isdisjoint(low[i + 1:i + 3])):
+        flags.append("neg")
+    if question:
+        flags.append("q")
+    if conditional:
+        flags.append("cond")
+    if cond_after:
+        flags.append("conda")  # "would strike ... unless", "would be surprised if"
+    if not _ATTRIBUTION.isdisjoint(low[max(0, i - 8):i]):
+        flags.append("rep")
+    if "have" in low[i + 1:i + 3]:
+        flags.append("have")
+    return flags
+
+
+_FLAGS = ("neg", "q", "cond", "conda", "rep", "have")
+
+
+def _groups(w: str, st: str) -> tuple[str, ...]:
+    """The groups a cue word shares its context weights with, so that rare words
+    borrow strength from their kin: the modals together, the inflections of one
+    stem ("expects", "expected"), and one word class (-ly adverbs, -ed forms ...)."""
+    if w in _MODALS:
+        return ("MOD",)
+    if st != w:
+        return ("S" + st, "C" + _wclass(w))
+    return ("C" + _wclass(w),)
+
+
+def _bags(low: Sequence[str], i: int) -> tuple[set[str], set[str]]:
+    """The words further away: before the previous word (up to eight tokens back) and
+    after the next one ("Under the plan, holders would ...", "said ... would")."""
+    before = {x for x in low[max(0, i - 8):max(0, i - 1)] if x[:1].isalpha()}
+    after = {x for x in low[i + 2:i + 6] if x[:1].isalpha()}
+    return before, after
+
+
 def _context_features(
-    toks: Sequence[str], low: Sequence[str], i: int, st: str, question: bool, conditional: bool
+    toks: Sequence[str], low: Sequence[str], i: int, st: str, question: bool, conditional: bool,
+    cond_after: bool = False,
 ) -> list[str]:
+    """The context features of candidate ``i``; see :func:`candidate_features`.
+
+    Inference sums the same weights without spelling the features out
+    (:func:`_context_score`); a test checks that the two agree.
+    """
     w = low[i]
     n = len(low)
     p1 = low[i - 1] if i > 0 else "<s>"
     n1 = low[i + 1] if i + 1 < n else "</s>"
     c1 = _wclass(n1)
+    pc = _wclass(p1)
+    c2 = _wclass(low[i + 2]) if i + 2 < n else ""
     f = [
         f"p1={w}|{p1}",
         f"n1={w}|{n1}",
-        f"sn1={st}|{n1}",
-        f"sp1={st}|{p1}",
         f"ps={w}|{_shape(toks[i - 1]) if i > 0 else '<s>'}",
         f"ns={w}|{_shape(toks[i + 1]) if i + 1 < n else '</s>'}",
         "nn1=" + n1,
@@ -300,25 +373,91 @@ def _context_features(
         # Word classes of the neighbours ("would" + BE, "could" + -ed, DET +
         # "expected"): a cheap stand-in for part-of-speech tags.
         f"nc={w}|{c1}",
-        f"pc={w}|{_wclass(p1)}",
+        f"pc={w}|{pc}",
     ]
-    if i + 2 < n:
-        f.append(f"nc2={w}|{c1}|{_wclass(low[i + 2])}")
+    if c2:
+        f.append(f"nc2={w}|{c1}|{c2}")
+    if st != w:
+        f += [f"sn1={st}|{n1}", f"sp1={st}|{p1}"]
     if i == 0:
         f.append("first=" + w)
     elif toks[i][:1].isupper():
         f.append("cap=" + w)
-    if not (_NEGATIONS.isdisjoint(low[max(0, i - 3):i]) and _NEGATIONS.isdisjoint(low[i + 1:i + 3])):
-        f.append("neg=" + w)
-    if question:
-        f.append("q=" + w)
-    if conditional:
-        f.append("cond=" + w)
-    if not _ATTRIBUTION.isdisjoint(low[max(0, i - 8):i]):
-        f.append("rep=" + w)
-    if "have" in low[i + 1:i + 3]:
-        f.append("have=" + w)
+    flags = _flags(low, i, question, conditional, cond_after)
+    f += [x + "=" + w for x in flags]
+    before, after = _bags(low, i)
+    f += ["bw=" + w + "|" + x for x in before]
+    f += ["aw=" + w + "|" + x for x in after]
+    for g in _groups(w, st):
+        f += [f"g:{g}|n1={n1}", f"g:{g}|nc={c1}", f"g:{g}|pc={pc}"]
+        if c2:
+            f.append(f"g:{g}|nc2={c1}|{c2}")
+        f += ["g:" + g + "|" + x for x in flags]
+        f += ["bw=" + g + "|" + x for x in before]
+        f += ["aw=" + g + "|" + x for x in after]
     return f
+
+
+def _context_score(
+    t: dict, toks: Sequence[str], low: Sequence[str], i: int, question: bool, conditional: bool, cond_after: bool
+) -> float:
+    """The logit of candidate ``i`` from its word's table (:meth:`HedgeModel.table`):
+    the weights of :func:`candidate_features` summed without building them (the
+    flags and bags of :func:`_flags` and :func:`_bags` inlined, for speed)."""
+    n = len(low)
+    if i:
+        p1 = low[i - 1]
+        z = t["ps"].get(_shape(toks[i - 1]), 0.0)
+        if toks[i][:1].isupper():
+            z += t["cap"]
+    else:
+        p1 = "<s>"
+        z = t["ps"].get("<s>", 0.0) + t["first"]
+    if i + 1 < n:
+        n1 = low[i + 1]
+        z += t["ns"].get(_shape(toks[i + 1]), 0.0)
+    else:
+        n1 = "</s>"
+        z += t["ns"].get("</s>", 0.0)
+    c1 = _CLASS.get(n1) or _wclass(n1)
+    z += t["b"] + t["p1"].get(p1, 0.0) + t["n1"].get(n1, 0.0) + t["nc"].get(c1, 0.0)
+    z += t["pp1"].get(p1, 0.0) + t["nn1"].get(n1, 0.0)
+    z += t["pc"].get(_CLASS.get(p1) or _wclass(p1), 0.0)
+    if i + 2 < n:
+        n2 = low[i + 2]
+        z += t["nc2"].get(c1 + "|" + (_CLASS.get(n2) or _wclass(n2)), 0.0)
+    fl = t["flag"]
+    if not (_NEGATIONS.isdisjoint(low[max(0, i - 3):i]) and _NEGATIONS.isdisjoint(low[i + 1:i + 3])):
+        z += fl["neg"]
+    if question:
+        z += fl["q"]
+    if conditional:
+        z += fl["cond"]
+    if cond_after:
+        z += fl["conda"]
+    if not _ATTRIBUTION.isdisjoint(low[max(0, i - 8):i]):
+        z += fl["rep"]
+    if "have" in low[i + 1:i + 3]:
+        z += fl["have"]
+    # The bags: the tables hold words only, so other tokens add nothing.
+    if i > 1:
+        bw = t["bw"]
+        if bw:
+            words = set(low[max(0, i - 8):i - 1])
+            for d in bw:
+                z += sum(map(d.get, words, _ZEROS))
+    if i + 2 < n:
+        aw = t["aw"]
+        if aw:
+            words = set(low[i + 2:i + 6])
+            for d in aw:
+                z += sum(map(d.get, words, _ZEROS))
+    return z
+
+
+_MODALS = frozenset("may might could would should can will must shall".split())
+# Feature templates keyed by a word, stem or group ("n1=would|be"), for HedgeModel._index.
+_KEYED = frozenset("p1= n1= sn1= sp1= ps= ns= nc= pc= nc2= bw= aw=".split())
 
 
 _DET = frozenset("the a an its his her their our your my this that these those any all some".split())
@@ -360,7 +499,8 @@ def _wclass(x: str) -> str:
 
 
 def candidate_features(
-    toks: Sequence[str], low: Sequence[str], i: int, *, question: bool = False, conditional: bool = False
+    toks: Sequence[str], low: Sequence[str], i: int, *, question: bool = False, conditional: bool = False,
+    cond_after: bool = False,
 ) -> list[str]:
     """Feature strings for the candidate cue at token ``i``.
 
@@ -373,14 +513,15 @@ def candidate_features(
         conditional: "if" or "unless" occurs before the candidate in the sentence.
 
     Returns:
-        Feature names; the classifier sums their weights. Shared by training
-        (``bench/train_hedges.py``) and inference so the two cannot drift: the
-        word-only features (bias, word, stem, hand lexicon) come first, then the
-        context features; inference adds a cached score for the former.
+        Feature names; the classifier sums their weights. Training
+        (``bench/train_hedges.py``) and evaluation use them as they are; inference
+        sums the same weights through :meth:`HedgeModel.table` and
+        :func:`_context_score` (a test checks that the two agree). The word-only
+        features (bias, word, stem, hand lexicon) come first, then the context ones.
     """
     w = low[i]
     st = stem(w)
-    return _static_features(w, st) + _context_features(toks, low, i, st, question, conditional)
+    return _static_features(w, st) + _context_features(toks, low, i, st, question, conditional, cond_after)
 
 
 # --------------------------------------------------------------------------- model
@@ -407,6 +548,77 @@ class HedgeModel:
         """Per lexicon word, the summed weights of its word-only features."""
         get = self.weights.get
         return {w: sum(get(x, 0.0) for x in _static_features(w, stem(w))) for w in self.lexicon}
+
+    @cached_property
+    def _index(self) -> dict[str, dict[str, float]]:
+        """The weights by template and key: ``"n1=would|" -> {"be": 0.4, ...}``."""
+        index: dict[str, dict[str, float]] = {}
+        for name, v in self.weights.items():
+            if name.startswith("g:"):  # "g:MOD|n1=be", "g:MOD|nc2=BE|ed", "g:MOD|neg"
+                k = name.index("|") + 1
+                j = name.find("=", k)
+                pk, val = (name[:k] + "flag", name[k:]) if j < 0 else (name[: j + 1], name[j + 1:])
+            else:
+                j = name.find("=") + 1
+                tmpl = name[:j]
+                if tmpl in _KEYED:  # "n1=would|be", "nc2=would|BE|ed"
+                    k = name.index("|", j) + 1
+                    pk, val = name[:k], name[k:]
+                else:  # "nn1=be", "neg=would", "b"
+                    pk, val = tmpl, name[j:]
+            index.setdefault(pk, {})[val] = v
+        return index
+
+    @cached_property
+    def _tables(self) -> dict[str, dict]:
+        return {}
+
+    def table(self, w: str) -> dict:
+        """Per cue word, its weights folded into one lookup table per feature slot
+        (the word's own, its stem's, its groups' and the word-free ones), built on
+        first use; :func:`_context_score` reads it."""
+        t = self._tables.get(w)
+        if t is not None:
+            return t
+        ix = self._index
+        empty: dict = {}
+        st = stem(w)
+        gs = _groups(w, st)
+
+        def merged(*keys: str) -> dict[str, float]:
+            parts = [d for d in map(ix.get, keys) if d]
+            if len(parts) < 2:  # shared, not copied
+                return parts[0] if parts else empty
+            out = dict(parts[0])
+            for d in parts[1:]:
+                for val, v in d.items():
+                    out[val] = out.get(val, 0.0) + v
+            return out
+
+        t = {
+            "b": self.static_scores.get(w, 0.0) if w in self.lexicon else
+            sum(self.weights.get(x, 0.0) for x in _static_features(w, st)),
+            "p1": merged(f"p1={w}|", f"sp1={st}|"),
+            "n1": merged(f"n1={w}|", f"sn1={st}|", *(f"g:{g}|n1=" for g in gs)),
+            "pp1": ix.get("pp1=", empty),  # shared by all words, not copied
+            "nn1": ix.get("nn1=", empty),
+            "ps": merged(f"ps={w}|"),
+            "ns": merged(f"ns={w}|"),
+            "nc": merged(f"nc={w}|", *(f"g:{g}|nc=" for g in gs)),
+            "pc": merged(f"pc={w}|", *(f"g:{g}|pc=" for g in gs)),
+            "nc2": merged(f"nc2={w}|", *(f"g:{g}|nc2=" for g in gs)),
+            "first": ix.get("first=", empty).get(w, 0.0),
+            "cap": ix.get("cap=", empty).get(w, 0.0),
+            "flag": {
+                x: ix.get(x + "=", empty).get(w, 0.0) + sum(ix.get(f"g:{g}|flag", empty).get(x, 0.0) for g in gs)
+                for x in _FLAGS
+            },
+            # The bags of the groups are large: a list of the tables, not one merged copy.
+            "bw": [d for d in map(ix.get, (f"bw={w}|", *(f"bw={g}|" for g in gs))) if d],
+            "aw": [d for d in map(ix.get, (f"aw={w}|", *(f"aw={g}|" for g in gs))) if d],
+        }
+        self._tables[w] = t
+        return t
 
     @cached_property
     def prefilter(self) -> frozenset[str]:
@@ -493,10 +705,18 @@ def _rule_veto(toks: Sequence[str], low: Sequence[str], i: int) -> bool:
                 return True
     if w == "doubt" and p1 in ("no", "without", "beyond", "little"):
         return True
+    if w == "possible" and (
+        p1 in _SUPERLATIVE or (p1.endswith("est") and len(p1) > 4) or (p1 == "as" and i > 2 and low[i - 3] == "as")
+    ):
+        return True  # "the fastest possible", "as soon as possible": degree, not doubt
     return False
 
 
+_SUPERLATIVE = frozenset("most least best worst utmost".split())
+
+
 _MODAL_PERFECT = frozenset({"could", "might", "may"})
+_HEARSAY_ADVERBS = frozenset({"reportedly", "allegedly", "supposedly", "purportedly"})
 _ADVERBS = frozenset({"well", "also", "easily", "only", "just", "even", "already", "still"})
 
 
@@ -504,8 +724,11 @@ def _rule_force(low: Sequence[str], i: int) -> bool:
     """True when a context rule says candidate ``i`` is a hedge whatever the model says.
 
     The modal perfect ("might have reiterated", "could have also been addressed") is
-    speculation about the past.
+    speculation about the past; the hearsay adverbs ("reportedly", "allegedly") mark a
+    claim as unverified by definition (the corpus marks "reportedly" only half the time).
     """
+    if low[i] in _HEARSAY_ADVERBS:
+        return True
     if low[i] not in _MODAL_PERFECT:
         return False
     j = i + 1
@@ -545,7 +768,8 @@ def candidate_regex(lexicon: frozenset[str], flags: int = 0) -> re.Pattern[str]:
 
 
 def candidates(
-    text: str, lexicon: frozenset[str], *, lowered: str | None = None, full: bool = True
+    text: str, lexicon: frozenset[str], *, lowered: str | None = None, full: bool = True,
+    model: HedgeModel | None = None,
 ) -> list[tuple[int, int, list[str] | None, bool]]:
     """Every candidate cue of one sentence, with its features.
 
@@ -558,13 +782,16 @@ def candidates(
         text: one sentence.
         lexicon: the candidate words.
         lowered: ``text.lower()``, if the caller has it.
-        full: all features (training); False leaves out the word-only ones, which
-            inference scores once per word (:attr:`HedgeModel.static_scores`).
+        full: all features (training); False leaves out the word-only ones
+            (:attr:`HedgeModel.static_scores` holds their sum per word).
+        model: score with this model (inference): the third element of each
+            candidate is then its logit, summed from the model's per-word tables
+            without building the features.
 
     Returns:
         ``[(start, end, features, forced), ...]`` with offsets into ``text``:
-        ``features`` is None when a context rule vetoes the candidate; ``forced``
-        is True when a rule makes it a cue.
+        ``features`` (the logit, with ``model``) is None when a context rule vetoes
+        the candidate; ``forced`` is True when a rule makes it a cue.
     """
     if lowered is None:
         lowered = text.lower()
@@ -588,37 +815,20 @@ def candidates(
         if e + 1 < n and text[e] in "-'\u2019" and text[e + 1].isalpha() and lowered[e : e + 3] not in _NT:
             continue
         # Up to eight tokens before and five after, within a character window; a
-        # word cut by a window edge is dropped. Only the words needed are tokenised.
+        # word cut by a window edge is dropped. Only the two windows are tokenised.
         head = max(s - _BEFORE_CHARS, 0)
-        before: list[str] = []
-        for word in reversed(text[head:s].split()):
-            if word.isalpha():
-                before.append(word)
-            else:
-                before += reversed(tokens.findall(word))
-            if len(before) > 8:
-                break
-        else:  # the whole window was read: its first token may be a cut word
-            if head > 0 and before and text[head - 1].isalnum() and text[head].isalnum():
-                del before[-1]
-        del before[8:]
-        before.reverse()
+        before = tokens.findall(text, head, s)
+        if head > 0 and before and text[head - 1].isalnum() and text[head].isalnum():
+            del before[0]
+        del before[:-8]
         tail = e + _AFTER_CHARS
-        after: list[str] = []
-        for word in text[e:tail].split():
-            if word.isalpha():
-                after.append(word)
-            else:
-                after += tokens.findall(word)
-            if len(after) > 5:
-                break
-        else:
-            if tail < n and after and text[tail - 1].isalnum() and text[tail].isalnum():
-                del after[-1]
+        after = tokens.findall(text, e, tail)
+        if tail < n and after and text[tail - 1].isalnum() and text[tail].isalnum():
+            del after[-1]
         del after[5:]
+        i = len(before)
         toks = [*before, text[s:e], *after]
         low = [t.lower() for t in toks]
-        i = len(before)
         if has_nt and any(t.endswith(_NT) for t in low):  # contractions: "didn't" -> "did" + "n't"
             before = _split_nt(before)
             i = len(before)
@@ -631,13 +841,17 @@ def candidates(
             out.append((s, e, [], True))
             continue
         if cond_at == -2:
-            c = _CONDITIONAL_RX.search(lowered if lowered is not text else text.lower())
-            cond_at = c.start() if c else n
+            conds = [c.start() for c in _CONDITIONAL_RX.finditer(lowered if lowered is not text else text.lower())]
+            cond_at = conds[0] if conds else n
+            cond_last = conds[-1] if conds else -1
         question = text.find("?", e) >= 0
-        if full:
-            feats = candidate_features(toks, low, i, question=question, conditional=cond_at < s)
+        if model is not None:
+            feats = _context_score(model.table(low[i]), toks, low, i, question, cond_at < s, cond_last > s)
+        elif full:
+            feats = candidate_features(toks, low, i, question=question, conditional=cond_at < s,
+                                       cond_after=cond_last > s)
         else:
-            feats = _context_features(toks, low, i, _stem(low[i]), question, cond_at < s)
+            feats = _context_features(toks, low, i, _stem(low[i]), question, cond_at < s, cond_last > s)
         out.append((s, e, feats, False))
     return out
 
@@ -679,12 +893,8 @@ def _cues(text: str, model: HedgeModel, weasels: bool, lowered: str | None = Non
     spans: list[tuple[int, int]] = []
     if not model.prefilter.isdisjoint(words):
         margin = model.margin
-        get = model.weights.get
-        static = model.static_scores
-        for s, e, feats, forced in candidates(text, lexicon, lowered=lowered, full=False):
-            if forced or (
-                feats is not None and static.get(lowered[s:e].lower(), 0.0) + sum(map(get, feats, _ZEROS)) > margin
-            ):
+        for s, e, z, forced in candidates(text, lexicon, lowered=lowered, model=model):
+            if forced or (z is not None and z > margin):
                 spans.append((s, e))
     same = len(lowered) == len(text)  # lowercasing kept the offsets
     if weasels and not _WEASEL_ANY.isdisjoint(words):
@@ -696,6 +906,8 @@ def _cues(text: str, model: HedgeModel, weasels: bool, lowered: str | None = Non
                 spans.extend(m.span() for m in rx.finditer(lowered if same else text))
     if not spans:
         return spans
+    if same and _PHRASE_WORDS.isdisjoint([lowered[s:e] for s, e in spans]):
+        return merge_spans(spans)  # no cue a phrase could widen
     phrases = list((_PHRASES_LC if same else _PHRASES).finditer(lowered if same else text))
     if phrases:
         widened = []
