@@ -496,3 +496,29 @@ def test_cli_summary_reported_prefers_facts(invoke):
     assert any(is_hedged(s["text"]) for s in plain["sentences"])
     r = invoke("summary", "--reported", "--by-section")
     assert r.exit_code == ExitCode.OK, r.stderr
+
+
+def test_two_processes_give_the_same_report(monkeypatch):
+    """Big documents are analysed in two processes; the report must not change."""
+    import os
+
+    from osce_brief.loaders import parse
+
+    from osce_brief.hedges import analyze
+
+    body = []
+    for i in range(1, 9):
+        body.append(f"CHAPTER {i}")
+        body.append(
+            f"The talks in round {i} may resume soon. Officials met on Monday. "
+            "It is believed that a deal could follow. The minister said the plan works."
+        )
+    doc = parse("A Title\n\n" + "\n\n".join(body) + "\n", "book.txt", "text")
+    one = analyze(doc, workers=1)
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    two = analyze(parse(doc.source, "book.txt", "text"), workers=2)
+    assert forks == [1]
+    assert one.sections == two.sections and one.sentences == two.sentences
+    assert len(one.sections) >= 8 and one.hedged_count > 0

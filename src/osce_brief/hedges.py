@@ -1040,7 +1040,74 @@ class HedgeReport:
         }
 
 
-def analyze(doc: Document, model: HedgeModel | None = None, *, weasels: bool = True) -> HedgeReport:
+#: Documents at least this long (characters) are analysed in two processes.
+PARALLEL_CHARS = 1_000_000
+
+
+def _can_fork() -> bool:
+    import os
+
+    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+
+
+def _verdicts(secs: Sequence, model: HedgeModel, weasels: bool) -> list[list[tuple[int, int, tuple]]]:
+    """For each section, ``(start, end, cues)`` of each prose sentence (cues absolute)."""
+    out = []
+    for sec in secs:
+        rows = []
+        for sent in sec.sentences:
+            a = sent.start
+            cues = _cues(sent.text, model, weasels)
+            rows.append((a, sent.end, tuple((a + x, a + y) for x, y in cues) if cues else ()))
+        out.append(rows)
+    return out
+
+
+def _verdicts_forked(secs: Sequence, model: HedgeModel, weasels: bool) -> list[list[tuple[int, int, tuple]]]:
+    """:func:`_verdicts` with the second half of the text (by size) done by a forked
+    child; its verdicts come back pickled. Falls back to one process on any failure."""
+    import os
+    import pickle
+
+    sizes = [sec.end - sec.start for sec in secs]
+    total, acc, cut = sum(sizes), 0, len(secs)
+    for i, size in enumerate(sizes):
+        if acc >= total / 2:
+            cut = i
+            break
+        acc += size
+    if cut in (0, len(secs)):
+        return _verdicts(secs, model, weasels)
+    try:
+        r, w = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return _verdicts(secs, model, weasels)
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 0
+        try:
+            os.close(r)
+            view = memoryview(pickle.dumps(_verdicts(secs[cut:], model, weasels), protocol=pickle.HIGHEST_PROTOCOL))
+            while view:
+                view = view[os.write(w, view):]
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(w)
+    try:
+        head = _verdicts(secs[:cut], model, weasels)
+    finally:
+        with os.fdopen(r, "rb") as fh:
+            data = fh.read()
+        _, status = os.waitpid(pid, 0)
+    if status != 0 or not data:
+        return head + _verdicts(secs[cut:], model, weasels)
+    return head + pickle.loads(data)  # noqa: S301 - our own child's data
+
+
+def analyze(doc: Document, model: HedgeModel | None = None, *, weasels: bool = True,
+            workers: int | None = None) -> HedgeReport:
     """Classify every prose sentence of ``doc`` as hedged or reported.
 
     Back matter (a licence footer) is skipped; the lead counts only when it holds
@@ -1050,6 +1117,8 @@ def analyze(doc: Document, model: HedgeModel | None = None, *, weasels: bool = T
         doc: the loaded document.
         model: the classifier; the shipped one by default.
         weasels: also count weasel attributions as hedges.
+        workers: processes to use; default 2 for documents of
+            :data:`PARALLEL_CHARS` or more on a POSIX machine with 2+ CPUs.
 
     Returns:
         A :class:`HedgeReport` whose offsets point into ``doc.source``.
@@ -1061,24 +1130,25 @@ def analyze(doc: Document, model: HedgeModel | None = None, *, weasels: bool = T
         [True, False]
     """
     model = model or default_model()
+    secs = [sec for sec in doc.all_sections() if sec.kind != "back"]
+    if workers is None:
+        workers = 2 if len(doc.source) >= PARALLEL_CHARS and _can_fork() else 1
+    rows = _verdicts(secs, model, weasels) if workers < 2 else _verdicts_forked(secs, model, weasels)
     out: list[HedgedSentence] = []
     profile: list[SectionHedges] = []
     add = out.append
     empty: tuple = ()
-    for sec in doc.all_sections():
-        if sec.kind == "back":
-            continue
+    src = doc.source
+    for sec, verdicts in zip(secs, rows):
         n = h = 0
         idx, title = sec.index, sec.title
-        for sent in sec.sentences:
-            a, b = sent.start, sent.end
+        for a, b, cues in verdicts:
             n += 1
-            cues = _cues(sent.text, model, weasels)
             if cues:
                 h += 1
-                add(HedgedSentence(sent.text, a, b, True, tuple((a + s, a + e) for s, e in cues), idx, title))
+                add(HedgedSentence(src[a:b], a, b, True, cues, idx, title))
             else:
-                add(HedgedSentence(sent.text, a, b, False, empty, idx, title))
+                add(HedgedSentence(src[a:b], a, b, False, empty, idx, title))
         if n or sec.kind == "section":
             profile.append(SectionHedges(sec.index, sec.title, n, h))
     return HedgeReport(doc.display_path, tuple(profile), tuple(out))
