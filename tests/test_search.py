@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import re
 
 import pytest
 from rich.console import Console
 
 from osce_brief import load, parse
+from osce_brief import parallel
 from osce_brief import search as S
 from osce_brief.errors import ExitCode, UsageError
 from osce_brief.render.search import passage_text, render_passages
@@ -345,6 +344,7 @@ def test_many_files_in_two_processes_match_one(tmp_path, monkeypatch):
     (tmp_path / "zz-bad.txt").write_bytes(b"\x00bad")
     one = S.search(["treaty"], [str(tmp_path)], mode="count")
     monkeypatch.setattr(S, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(parallel, "second_cpu", lambda: True)
     two = S.search(["treaty"], [str(tmp_path)], mode="count")
     assert one.files == two.files and one.total_passages == two.total_passages and one.total_hits == two.total_hits
     assert one.errors == two.errors and one.searched == two.searched == 12
@@ -360,6 +360,7 @@ def test_passages_from_two_processes_match_one(tmp_path, monkeypatch, terms, kw)
     (tmp_path / "zz-bad.txt").write_bytes(b"\x00bad")
     one = S.search(terms, [str(tmp_path)], **kw)
     monkeypatch.setattr(S, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(parallel, "second_cpu", lambda: True)
     two = S.search(terms, [str(tmp_path)], **kw)
     assert one == two  # passages (in the same order), files, counts, errors, suggestions
     assert (one.total_passages > 0) == (terms != ["treety"])

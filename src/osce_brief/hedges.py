@@ -1044,12 +1044,6 @@ class HedgeReport:
 PARALLEL_CHARS = 1_000_000
 
 
-def _can_fork() -> bool:
-    import os
-
-    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
-
-
 def _verdicts(secs: Sequence, model: HedgeModel, weasels: bool) -> list[list[tuple[int, int, tuple]]]:
     """For each section, ``(start, end, cues)`` of each prose sentence (cues absolute)."""
     out = []
@@ -1064,10 +1058,9 @@ def _verdicts(secs: Sequence, model: HedgeModel, weasels: bool) -> list[list[tup
 
 
 def _verdicts_forked(secs: Sequence, model: HedgeModel, weasels: bool) -> list[list[tuple[int, int, tuple]]]:
-    """:func:`_verdicts` with the second half of the text (by size) done by a forked
-    child; its verdicts come back pickled. Falls back to one process on any failure."""
-    import os
-    import pickle
+    """:func:`_verdicts` with the second half of the text (by size) done by a
+    second process (:mod:`osce_brief.parallel`)."""
+    from .parallel import FAILED, in_child
 
     sizes = [sec.end - sec.start for sec in secs]
     total, acc, cut = sum(sizes), 0, len(secs)
@@ -1078,32 +1071,14 @@ def _verdicts_forked(secs: Sequence, model: HedgeModel, weasels: bool) -> list[l
         acc += size
     if cut in (0, len(secs)):
         return _verdicts(secs, model, weasels)
-    try:
-        r, w = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return _verdicts(secs, model, weasels)
-    if pid == 0:  # pragma: no cover - runs in the child
-        code = 0
-        try:
-            os.close(r)
-            view = memoryview(pickle.dumps(_verdicts(secs[cut:], model, weasels), protocol=pickle.HIGHEST_PROTOCOL))
-            while view:
-                view = view[os.write(w, view):]
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(w)
+    wait = in_child(lambda: _verdicts(secs[cut:], model, weasels))
     try:
         head = _verdicts(secs[:cut], model, weasels)
     finally:
-        with os.fdopen(r, "rb") as fh:
-            data = fh.read()
-        _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return head + _verdicts(secs[cut:], model, weasels)
-    return head + pickle.loads(data)  # noqa: S301 - our own child's data
+        tail = wait()
+    if tail is FAILED:
+        tail = _verdicts(secs[cut:], model, weasels)
+    return head + tail
 
 
 def analyze(doc: Document, model: HedgeModel | None = None, *, weasels: bool = True,
@@ -1118,7 +1093,7 @@ def analyze(doc: Document, model: HedgeModel | None = None, *, weasels: bool = T
         model: the classifier; the shipped one by default.
         weasels: also count weasel attributions as hedges.
         workers: processes to use; default 2 for documents of
-            :data:`PARALLEL_CHARS` or more on a POSIX machine with 2+ CPUs.
+            :data:`PARALLEL_CHARS` or more when a second CPU is free.
 
     Returns:
         A :class:`HedgeReport` whose offsets point into ``doc.source``.
@@ -1132,7 +1107,9 @@ def analyze(doc: Document, model: HedgeModel | None = None, *, weasels: bool = T
     model = model or default_model()
     secs = [sec for sec in doc.all_sections() if sec.kind != "back"]
     if workers is None:
-        workers = 2 if len(doc.source) >= PARALLEL_CHARS and _can_fork() else 1
+        from .parallel import second_cpu
+
+        workers = 2 if len(doc.source) >= PARALLEL_CHARS and second_cpu() else 1
     rows = _verdicts(secs, model, weasels) if workers < 2 else _verdicts_forked(secs, model, weasels)
     out: list[HedgedSentence] = []
     profile: list[SectionHedges] = []

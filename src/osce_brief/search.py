@@ -674,7 +674,7 @@ class _Acc:
             self.note_text(doc.source)
 
     def state(self) -> dict:
-        """What a child process sends back (see :func:`_fork_search`)."""
+        """What a second process sends back (see :mod:`osce_brief.parallel`)."""
         found = bool(self.passages) or self.extra_passages > 0
         return {
             "passages": self.passages, "files": self.files, "n_units": self.n_units, "unit_chars": self.unit_chars,
@@ -684,7 +684,7 @@ class _Acc:
         }
 
     def merge(self, got: dict) -> None:
-        """Add what a child process found, after this process's own files."""
+        """Add what a second process found (its :meth:`state`), after this process's own files."""
         self.passages.extend(got["passages"])
         self.files.extend(got["files"])
         self.n_units += got["n_units"]
@@ -861,12 +861,22 @@ def search(
                     raise
                 acc.errors.append((p, _strip_path(p, e.message) + (f"; {e.hint}" if e.hint else "")))
 
-    if len(files) >= PARALLEL_FILES and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2:
+    from .parallel import FAILED, in_child, second_cpu
+
+    if len(files) >= PARALLEL_FILES and second_cpu():
         half = len(files) // 2
-        child = _fork_search(lambda sub: run(sub, files[half:]), query, unit, context, section, rank)
-        run(acc, files[:half])
-        got = child()
-        if got is None:  # the child failed: search its half here
+
+        def second_half() -> dict:
+            sub = _Acc(query, unit, context, section, rank)
+            run(sub, files[half:])
+            return sub.state()
+
+        wait = in_child(second_half)
+        try:
+            run(acc, files[:half])
+        finally:
+            got = wait()
+        if got is FAILED:  # the child failed: search its half here
             run(acc, files[half:])
         else:
             acc.merge(got)
@@ -885,41 +895,6 @@ PARALLEL_FILES = 400
 def _strip_path(path: str, message: str) -> str:
     """Error messages from the loader start with the path: drop it (it is shown anyway)."""
     return message[len(path) + 2 :] if message.startswith(path + ": ") else message
-
-
-def _fork_search(work: Callable[["_Acc"], None], query: Query, unit: str, context: int, section: str | None,
-                 rank: bool):
-    """Run ``work`` on a fresh accumulator in a forked child; return a function that
-    waits for it and gives its state (or None if the child failed)."""
-    import pickle
-
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        code = 0
-        try:
-            os.close(r)
-            sub = _Acc(query, unit, context, section, rank)
-            work(sub)
-            view = memoryview(pickle.dumps(sub.state(), protocol=pickle.HIGHEST_PROTOCOL))
-            while view:
-                n = os.write(w, view)
-                view = view[n:]
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(w)
-
-    def wait() -> dict | None:
-        with os.fdopen(r, "rb") as fh:
-            data = fh.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0 or not data:
-            return None
-        return pickle.loads(data)  # noqa: S301 - our own child's data
-
-    return wait
 
 
 _ASCII_ONLY = bytes(range(128))  # bytes.translate(None, _ASCII_ONLY) keeps the non-ASCII bytes
@@ -1573,8 +1548,10 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
         fh.seek(0)
         st = _StreamState(query, plans, nterms, unit, context, first_only)
         st.gut = b"project gutenberg" in head[:20000].lower()
+        from .parallel import FAILED, in_child, second_cpu
+
         if workers is None:
-            workers = 2 if hasattr(os, "fork") and not first_only and _idle_cpu() else 1
+            workers = 2 if not first_only and second_cpu() else 1
         if workers >= 2 and size >= 2 * _CHUNK and st.gut:
             # Gutenberg bounds first: the second process must know them
             low = fh.read(_CHUNK).lower()
@@ -1591,48 +1568,24 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
         if mid is None:
             st.scan(fh, 0, None, first=True)
             return st.passages, st.hits
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child: count [mid, end)
-            code = 0
-            try:
-                os.close(r)
-                child = _StreamState(query, plans, nterms, unit, context, False)
-                child.gut, child.gut_start, child.gut_end = st.gut, st.gut_start, st.gut_end
-                with open(path, "rb") as fh2:
-                    child.scan(fh2, mid, None)
-                os.write(w, f"{child.passages} {child.hits}".encode())
-            except BaseException:  # pragma: no cover - reported as a failure below
-                code = 1
-            finally:
-                os._exit(code)
-        os.close(w)
+        def second_half() -> tuple[int, int]:
+            child = _StreamState(query, plans, nterms, unit, context, False)
+            child.gut, child.gut_start, child.gut_end = st.gut, st.gut_start, st.gut_end
+            with open(path, "rb") as fh2:
+                child.scan(fh2, mid, None)
+            return child.passages, child.hits
+
+        wait = in_child(second_half)
         try:
             st.scan(fh, 0, mid, first=True)
         finally:
-            with os.fdopen(r, "rb") as rf:
-                out = rf.read()
-            _, status = os.waitpid(pid, 0)
-        if status != 0 or not out:
-            # the child failed: count its half here
+            got = wait()
+        if got is FAILED:  # the child failed: count its half here
             st2 = _StreamState(query, plans, nterms, unit, context, False)
             st2.gut, st2.gut_start, st2.gut_end = st.gut, st.gut_start, st.gut_end
             st2.scan(fh, mid, None)
-            return st.passages + st2.passages, st.hits + st2.hits
-        cp, ch = (int(x) for x in out.split())
-        return st.passages + cp, st.hits + ch
-
-
-def _idle_cpu() -> bool:
-    """Is a second CPU free for a second process? (2+ CPUs, and the load average
-    leaves one idle: on a busy machine two processes only fight for one.)"""
-    n = os.cpu_count() or 1
-    if n < 2:
-        return False
-    try:
-        return os.getloadavg()[0] < n - 0.5
-    except (AttributeError, OSError):  # pragma: no cover - no load average
-        return True
+            got = (st2.passages, st2.hits)
+        return st.passages + got[0], st.hits + got[1]
 
 
 def _boundary(fh, pos: int) -> int | None:
