@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Any
 
 from .sanitize import clean
 
@@ -55,7 +54,7 @@ def _styled() -> bool:
         return False
 
 
-def emit_json(obj: Any) -> None:
+def emit_json(obj: object) -> None:
     """Print one JSON object on one line; control and bidi characters are escaped."""
     import json
 

@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from ..errors import InputError
 from ..model import Document

@@ -7,10 +7,10 @@ Article text always enters Rich as :class:`rich.text.Text` built from
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from ..sanitize import clean
 
+TYPE_CHECKING = False  # (importing typing costs start-up time)
 if TYPE_CHECKING:  # pragma: no cover
     from rich.text import Text
 
