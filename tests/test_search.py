@@ -378,3 +378,10 @@ def test_phrases_and_regex_hits_stop_at_blank_lines(tmp_path, monkeypatch):
     for terms, kw in ((["arms control"], {}), ([r"then\s+end", r"arms\s+control"], {"regex": True, "any_term": True})):
         ref = S.search(terms, [str(path)], **kw)
         assert S.count_file(str(path), S.compile_query(terms, **kw), workers=1) == (ref.total_passages, ref.total_hits)
+
+
+def test_empty_directory_is_bad_input(invoke, tmp_path):
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    r = invoke("search", "treaty", str(tmp_path))
+    assert r.exit_code == ExitCode.USAGE
+    assert r.stderr.count("\n") == 1 and "no .txt or .md files in" in r.stderr

@@ -851,6 +851,9 @@ def search(
         acc.add_doc(load(None, encoding=encoding, fmt=fmt))
         return acc.result(rank, max_passages)
     files = list(iter_paths(paths, on_error))
+    if not files and not acc.errors:
+        where = ", ".join(paths)
+        raise InputError(f"no .txt or .md files in {where}", "give files, or a directory that holds some")
 
     def run(acc: _Acc, part: list[str]) -> None:
         for p in part:
