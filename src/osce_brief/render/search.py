@@ -13,7 +13,7 @@ from rich.text import Text
 from ..sanitize import clean
 from ..search import Passage, SearchResult
 from . import flow
-from .plain import plain_passages, section_label, summary_text  # noqa: F401  (re-exported)
+from .plain import section_label, summary_text
 
 HIT_STYLE = "bold reverse"
 LABEL_STYLE = "cyan"
