@@ -37,6 +37,7 @@ import stat
 import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .segment import merge_spans
@@ -900,24 +901,25 @@ def _strip_path(path: str, message: str) -> str:
     return message[len(path) + 2 :] if message.startswith(path + ": ") else message
 
 
-_ASCII_ONLY = bytes(range(128))  # bytes.translate(None, _ASCII_ONLY) keeps the non-ASCII bytes
-_relevant_cache: dict[tuple[str, bool, str], bool] = {}
+@lru_cache(maxsize=65536)
+def _fold_into(c: str, anchor: str, insensitive: bool) -> str | None:
+    """The fold of the non-ASCII character ``c`` (lowercased for an insensitive
+    term) when it can be part of an occurrence of ``anchor`` once folded, else None.
 
+    A character that folds to nothing (an accent, a zero-width one) can sit inside
+    any anchor of two or more characters. ``re.IGNORECASE`` also matches K, ſ, İ
+    and ı with ASCII letters their fold does not give.
+    """
+    from .textnorm import fold_char
 
-def _relevant(c: str, anchor: str, insensitive: bool) -> bool:
-    """Can the non-ASCII character ``c`` be part of ``anchor`` once folded?"""
-    key = (c, insensitive, anchor)
-    r = _relevant_cache.get(key)
-    if r is None:
-        from .textnorm import fold_char
-
-        f = fold_char(c)
-        if insensitive:
-            f = f.lower()
-        r = f == "" or any(ch in anchor for ch in f) or (insensitive and c.lower() != c and c.lower() in anchor)
-        if len(_relevant_cache) < 100_000:
-            _relevant_cache[key] = r
-    return r
+    f = fold_char(c)
+    if insensitive:
+        f = f.lower()
+        if c in "\u212a\u017f\u0130\u0131" and not any(ch in anchor for ch in f):
+            f = c.lower()
+    if (f == "" and len(anchor) > 1) or any(ch in anchor for ch in f):
+        return f
+    return None
 
 
 def _could_match(data: bytes, query: Query) -> bool:
@@ -944,8 +946,8 @@ def _could_match(data: bytes, query: Query) -> bool:
                     data.decode("utf-8")
                 except UnicodeDecodeError:
                     return True  # not UTF-8: the loader gives the error (or --encoding decodes it)
-                chars = set(data.translate(None, _ASCII_ONLY).decode("utf-8"))
-            has = any(_relevant(c, t.anchor, not t.case_sensitive) for c in chars)
+                chars = set(data.translate(None, _ASCII_BYTES).decode("utf-8"))
+            has = any(_fold_into(c, t.anchor, not t.case_sensitive) is not None for c in chars)
         found.append(has)
     return any(found) if query.any_term else all(found)
 
@@ -1167,20 +1169,12 @@ class _StreamTerm:
         return pats
 
     def _relevant(self, c: str) -> bool:
-        """Can ``c`` be part of an occurrence of the anchor once folded (and
-        lowercased, for an insensitive term)? Records its fold in ``rel``."""
-        from .textnorm import fold_char
-
-        anchor = self.anchor.decode()
-        ff = fold_char(c)
-        if self.insensitive:
-            ff = ff.lower()
-            if c in "\u212a\u017f\u0130\u0131" and not any(ch in anchor for ch in ff):
-                ff = c.lower()  # case-folding oddities of re.IGNORECASE
-        if (ff == "" and len(anchor) > 1) or any(ch in anchor for ch in ff):
-            self.rel[c.encode()] = ff
-            return True
-        return False
+        """Can ``c`` be part of an occurrence of the anchor? Records its fold in ``rel``."""
+        ff = _fold_into(c, self.anchor.decode(), self.insensitive)
+        if ff is None:
+            return False
+        self.rel[c.encode()] = ff
+        return True
 
     def _patterns(self, present: frozenset) -> list[re.Pattern]:
         al = self.anchor.decode()  # lowercase when insensitive, as the folds in rel
@@ -1786,19 +1780,7 @@ def _phrase_may_match(pl: _StreamTerm, hay, raw, s: int, e: int) -> bool:
 
 
 def _may_fold_into(pl: _StreamTerm, c: str, o: bytes) -> bool:
-    key = (c, o)
-    r = pl.seen.get(key)
-    if r is None:
-        from .textnorm import fold_char
-
-        f = fold_char(c)
-        if pl.insensitive:
-            f = f.lower()
-            if c in "\u212a\u017f\u0130\u0131":
-                f += c.lower()
-        w = o.decode()
-        r = pl.seen[key] = (f == "" and len(w) > 1) or any(ch in w for ch in f)
-    return r
+    return _fold_into(c, o.decode(), pl.insensitive) is not None
 
 
 def _fast_block(buf, p0: int, e: int, group, unit: str, cap: int, prose: Callable[[int, str], bool]) -> tuple[int, int]:
