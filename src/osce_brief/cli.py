@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 from . import __version__
 from .errors import BriefError, ExitCode
 from .loaders import DEFAULT_MAX_BYTES
-from .output import _silence_stdout, _styled, emit_json, fail, warn
+from .output import _silence_stdout, _styled, emit_json, fail
 
 
 class BriefGroup(TyperGroup):
@@ -488,25 +488,10 @@ def search(
         word=word, exact=exact, any_term=any_term, unit=unit, context=context, section=section, rank=rank,
         max_passages=max_passages, mode=mode, encoding=encoding, max_bytes=max_bytes, fmt=fmt,
     )
-    from .entry import finish_search, no_match_error
+    from .entry import finish_search
 
-    if json_out or (width is None and not _styled()):
-        finish_search(result, paths, mode, json_out)  # JSON or plain lines for a pipe, without Rich
-        return
-    for path, message in result.errors:
-        warn(f"{path}: {message}")
-    from .render import search as render
-
-    if mode == "count":
-        if result.found or len(paths) <= 1:
-            emit(render.render_counts(result), width=width, pager=False)
-    elif mode == "files":
-        if result.found:
-            emit(render.render_files(result), width=width, pager=False)
-    elif result.found:
-        emit(render.render_passages(result), width=width, pager=False)
-    if not result.found:
-        raise no_match_error(result)
+    rich_emit = None if width is None and not _styled() else (lambda r: emit(r, width=width, pager=False))
+    finish_search(result, paths, mode, json_out, rich_emit)
 
 
 @app.command()

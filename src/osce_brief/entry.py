@@ -110,11 +110,16 @@ def no_match_error(result) -> BriefError:
     return NoMatch(message, hint)
 
 
-def finish_search(result, paths: Sequence[str], mode: str, json_out: bool) -> None:
-    """Print a search result for a pipe (JSON Lines, or plain lines without Rich),
-    then raise the no-match error when nothing matched."""
+def finish_search(result, paths: Sequence[str], mode: str, json_out: bool, rich_emit=None) -> None:
+    """Print a search result, then raise the no-match error when nothing matched.
+
+    Args:
+        mode: ``passages``, ``count`` or ``files``.
+        json_out: JSON Lines (one object per passage or file, then a summary).
+        rich_emit: prints a Rich renderable (a terminal, or ``--width``); None
+            prints plain lines for a pipe, without importing Rich.
+    """
     from .output import emit_json, warn
-    from .render.plain import plain_counts, plain_files, plain_passages
 
     for path, message in result.errors:
         warn(f"{path}: {message}")
@@ -126,13 +131,17 @@ def finish_search(result, paths: Sequence[str], mode: str, json_out: bool) -> No
             for f in result.files:
                 emit_json(f.to_dict() if mode == "count" else {"type": "file", "path": f.path})
         emit_json(result.to_dict())
-    elif mode == "count":
-        if result.found or len(paths) <= 1:
-            sys.stdout.write(plain_counts(result))
-    elif mode == "files":
-        sys.stdout.write(plain_files(result))
-    elif result.found:
-        sys.stdout.write(plain_passages(result))
+    elif result.found or (mode == "count" and len(paths) <= 1):  # a lone file's count is printed even when 0
+        if rich_emit is None:
+            from .render import plain
+
+            writer = {"passages": plain.plain_passages, "count": plain.plain_counts, "files": plain.plain_files}[mode]
+            sys.stdout.write(writer(result))
+        else:
+            from .render import search as render
+
+            writer = {"passages": render.render_passages, "count": render.render_counts, "files": render.render_files}[mode]
+            rich_emit(writer(result))
     if not result.found:
         raise no_match_error(result)
 
