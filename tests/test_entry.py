@@ -183,11 +183,37 @@ def test_prescreen_never_rules_out_a_match(text, term, case, exact, word):
         assert S._could_match(text.encode(), q)
 
 
+_PIECES = st.sampled_from(
+    ["negotiat", "NEGOTI", "ne\u0301gotiat", "ion", "ions", "ed", "e", "es", "ate", "ating", "s", "bl", "Bla",
+     "bla", "air", "ir", "ire", "\u00e1", "\u00ad", "\u200b", "caf", "cafe", "\u00e9", "treat", "y", "ies", "ing",
+     "fi", "\ufb01", "ne", "\u2019", "-", "_", "1", " ", " ", ".", "\n"]
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.lists(_PIECES, max_size=30).map("".join),
+    term=st.sampled_from(["negotiate", "negotiations", "blair", "Blair", "cafe", "treaty", "fine", "air"]),
+    case=st.sampled_from(["smart", "insensitive", "sensitive"]),
+    exact=st.booleans(),
+    word=st.booleans(),
+)
+def test_prescreen_word_forms_never_rule_out_a_match(text, term, case, exact, word):
+    """Pieces of the terms' word forms, so that matches (and near misses) are common."""
+    q = S.compile_query([term], case=case, exact=exact, word=word)
+    if any(S.find_hits(q, text)):
+        assert S._could_match(text.encode(), q)
+
+
 def test_prescreen_rules_out_plain_misses():
     q = S.compile_query(["blair"])
     assert not S._could_match("Prime minister \u2019s caf\u00e9 \u00a3 news".encode(), q)
     assert S._could_match("Bl\u00e1ir".encode(), q)  # the accent may hide the anchor
     assert S._could_match("bla\u0301ir".encode(), q)  # a combining accent too
+    # an accent that could fold into the anchor, but in a token that does not hold it
+    assert not S._could_match("Blaise \u00e0 Paris, l\u2019a\u0301ir".encode(), q)
     assert S._could_match(b"BLAIR", q)
+    assert not S._could_match(b"Black blame on the blast", q)  # the anchor "bla", but no word form of blair
+    assert S._could_match(b"Blair's", q) and S._could_match(b"Blairs", q)
     assert not S._could_match(b"BLAIR", S.compile_query(["blair"], case="sensitive"))
     assert S._could_match(b"caf\xe9", q)  # not UTF-8: left to the loader's error

@@ -924,12 +924,14 @@ def _fold_into(c: str, anchor: str, insensitive: bool) -> str | None:
 
 def _could_match(data: bytes, query: Query) -> bool:
     """False when the bytes rule every match out: a term's ASCII anchor (which
-    every hit holds once folded) is absent and no non-ASCII character of the
-    file could fold into it (an accent, a ligature, a zero-width character)."""
+    every hit holds once folded) is absent, and no token around a non-ASCII
+    character that could fold into it (an accent, a ligature, a zero-width
+    character) holds the anchor once folded."""
     low = None
-    chars: set[str] | None = None
+    nonascii: bytes | None = None
+    plans = None
     found = []
-    for t in query.terms:
+    for ti, t in enumerate(query.terms):
         if t.anchor is None:
             found.append(True)  # a regex or non-ASCII term: no cheap test
             continue
@@ -940,16 +942,49 @@ def _could_match(data: bytes, query: Query) -> bool:
                 low = data.lower()
             hay = low
         has = t.anchor.encode() in hay
+        if has:
+            # The anchor of a word-form term is a short prefix ("bla" for blair):
+            # decide its occurrences as the streaming count does (in bytes, with
+            # cached stems; an occurrence next to a non-ASCII character stays a maybe).
+            if plans is None:
+                plans = _plans_for(query)
+            if plans is not None:
+                pl = plans[ti]
+                out: list = []
+                if pl.fast:
+                    _ascii_hits(pl, hay, data, ti, out, len(hay))
+                else:
+                    _find_hits_generic(pl, hay, data, ti, out, query, len(hay))
+                has = any(c[2] is None or c[2] for c in out)
         if not has and not data.isascii():
-            if chars is None:
+            if nonascii is None:
                 try:
                     data.decode("utf-8")
                 except UnicodeDecodeError:
                     return True  # not UTF-8: the loader gives the error (or --encoding decodes it)
-                chars = set(data.translate(None, _ASCII_BYTES).decode("utf-8"))
-            has = any(_fold_into(c, t.anchor, not t.case_sensitive) is not None for c in chars)
+                nonascii = data.translate(None, _ASCII_BYTES)
+                if plans is None:
+                    plans = _plans_for(query)
+            has = plans is None or _fuzzy_hit(plans[ti], hay, data, nonascii)
         found.append(has)
     return any(found) if query.any_term else all(found)
+
+
+@lru_cache(maxsize=8)
+def _plans_for(query: Query) -> list[_StreamTerm] | None:
+    """:func:`_stream_terms`, kept for the queries of this run (their caches grow as files are read)."""
+    return _stream_terms(query)
+
+
+def _fuzzy_hit(pl: _StreamTerm, hay: bytes, raw: bytes, nonascii: bytes, limit: int | None = None) -> bool:
+    """Does some token around a non-ASCII character of ``raw`` hold the plan's
+    anchor once folded? (``hay`` is ``raw`` lowered when the term is case-insensitive.)"""
+    end = len(hay) if limit is None else limit
+    for pat in pl.fuzzy(nonascii):
+        for m in pat.finditer(hay, 0, end):
+            if _token_has(raw, m.start(), pl):
+                return True
+    return False
 
 
 def _read_regular(path: str, cap: int, stream_from: int | None) -> tuple[bytes | None, int | None]:
