@@ -344,6 +344,7 @@ def test_many_files_in_two_processes_match_one(tmp_path, monkeypatch):
     (tmp_path / "zz-bad.txt").write_bytes(b"\x00bad")
     one = S.search(["treaty"], [str(tmp_path)], mode="count")
     monkeypatch.setattr(S, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(S, "SHARED_BLOCK", 2)
     monkeypatch.setattr(parallel, "second_cpu", lambda: True)
     two = S.search(["treaty"], [str(tmp_path)], mode="count")
     assert one.files == two.files and one.total_passages == two.total_passages and one.total_hits == two.total_hits
@@ -360,6 +361,7 @@ def test_passages_from_two_processes_match_one(tmp_path, monkeypatch, terms, kw)
     (tmp_path / "zz-bad.txt").write_bytes(b"\x00bad")
     one = S.search(terms, [str(tmp_path)], **kw)
     monkeypatch.setattr(S, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(S, "SHARED_BLOCK", 2)
     monkeypatch.setattr(parallel, "second_cpu", lambda: True)
     two = S.search(terms, [str(tmp_path)], **kw)
     assert one == two  # passages (in the same order), files, counts, errors, suggestions

@@ -865,25 +865,22 @@ def search(
                     raise
                 acc.errors.append((p, _strip_path(p, e.message) + (f"; {e.hint}" if e.hint else "")))
 
-    from .parallel import FAILED, in_child, second_cpu
+    from .parallel import MAX_SHARED, second_cpu, share
 
     if len(files) >= PARALLEL_FILES and second_cpu():
-        half = len(files) // 2
+        # Two processes take blocks of files from one queue (matches cluster in
+        # some folders, so fixed halves would leave one process idle); the
+        # blocks' results are merged in file order.
+        size = max(SHARED_BLOCK, -(-len(files) // MAX_SHARED))
+        blocks = [files[i : i + size] for i in range(0, len(files), size)]
 
-        def second_half() -> dict:
+        def block(i: int) -> dict:
             sub = _Acc(query, unit, context, section, rank)
-            run(sub, files[half:])
+            run(sub, blocks[i])
             return sub.state()
 
-        wait = in_child(second_half)
-        try:
-            run(acc, files[:half])
-        finally:
-            got = wait()
-        if got is FAILED:  # the child failed: search its half here
-            run(acc, files[half:])
-        else:
-            acc.merge(got)
+        for got in share(len(blocks), block):
+            acc.merge(got)  # type: ignore[arg-type]
     else:
         run(acc, files)
     if mode != "passages":  # counted, not shown
@@ -892,8 +889,10 @@ def search(
     return acc.result(rank, max_passages)
 
 
-#: Searching at least this many files uses a second process (POSIX, 2+ CPUs).
+#: Searching at least this many files uses a second process (POSIX, 2+ CPUs)...
 PARALLEL_FILES = 400
+#: ...which takes them from a queue in blocks of this many files.
+SHARED_BLOCK = 16
 
 
 def _strip_path(path: str, message: str) -> str:
@@ -948,8 +947,8 @@ def _could_match(data: bytes, query: Query) -> bool:
             # cached stems; an occurrence next to a non-ASCII character stays a maybe).
             if plans is None:
                 plans = _plans_for(query)
-            if plans is not None:
-                pl = plans[ti]
+            pl = plans[ti] if plans is not None else None
+            if pl is not None and not (pl.simple and not pl.word and pl.lit in hay):  # the literal: a hit
                 out: list = []
                 if pl.fast:
                     _ascii_hits(pl, hay, data, ti, out, len(hay))
