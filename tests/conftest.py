@@ -30,6 +30,20 @@ def build_doc(*sections: tuple[str, str], title: str | None = "A Title"):
     return parse(build_text(*sections, title=title), "built.txt", "text")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_dir(tmp_path_factory):
+    """Compiled search patterns (the ``fast`` extra) go to a temporary cache, not ~/.cache."""
+    import os
+
+    old = os.environ.get("BRIEF_CACHE_DIR")
+    os.environ["BRIEF_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("BRIEF_CACHE_DIR", None)
+    else:
+        os.environ["BRIEF_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

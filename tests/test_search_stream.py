@@ -13,6 +13,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from osce_brief import search as S
+from osce_brief.accel import hyperscan_module
+
+
+@pytest.fixture(autouse=True, params=["python", "hyperscan"])
+def scanner(request, monkeypatch):
+    """Every test runs twice: with the pure-Python byte scans, and with the native
+    scanner (the ``fast`` extra) when Hyperscan is installed."""
+    if request.param == "python":
+        monkeypatch.setenv("BRIEF_NO_ACCEL", "1")
+    else:
+        monkeypatch.delenv("BRIEF_NO_ACCEL", raising=False)
+        if hyperscan_module() is None:
+            pytest.skip("hyperscan is not installed")
+    return request.param
 
 
 def _both(tmp_path, text: str, terms, chunk: int = 64, workers: int = 1, encoding: str = "utf-8", **kw):
@@ -148,4 +162,23 @@ def test_phrases_with_accents_in_later_words(tmp_path, terms, kw):
     text = ("T\n\nThe arms contr\u00f3l talks. Arms\ncontrol again. arms co\u0301ntrol. arms \ufb00oo.\n\n"
             "Harms controlled. arms and control. \u201carms\u201d control.\n\nArms CONTROL. arms cont\u00adrol.\n")
     got, ref = _both(tmp_path, text, terms, **kw)
+    assert got == ref
+
+
+chars = st.sampled_from(
+    list("napoleNAPOLE ..\n") + ["\u00e9", "\u00c9", "\u00f1", "\u00e0", "\u0301", "\u00ad", "\u200b", "\u00c3",
+                                  "\u00ba", "\u00aa", "\ufb01", "\u1e49", "\uff4e", "\u2019", "\u4e2d", "\U0001d427", "\n\n"]
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(chars, max_size=80).map("".join),
+    st.sampled_from([(["napoleon"], {}), (["leon"], {"exact": True}), (["pole"], {"exact": True}),
+                     (["Napoleon"], {}), (["nap"], {"word": True}), (["ae"], {"exact": True})]),
+)
+def test_random_characters(tmp_path_factory, body, case):
+    """Character soup around the anchor's letters: accents, marks, ligatures, wide forms."""
+    terms, kw = case
+    got, ref = _both(tmp_path_factory.mktemp("c"), "T\n\n" + body + "\n", terms, chunk=32, **kw)
     assert got == ref

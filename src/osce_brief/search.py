@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from .segment import merge_spans
+from .segment import LIST_ITEM, merge_spans
 from .errors import InputError, SectionError, UsageError
 from .model import Document, Section
 from .textnorm import Folded, fold, fold_str
@@ -1333,24 +1333,35 @@ _WORD_LC = re.compile(rb"[a-z0-9_]*")
 _WORD_ANY = re.compile(rb"[A-Za-z0-9_]*")
 
 
-def _ascii_hits(pl: _StreamTerm, hay, raw, ti: int, out: list, limit: int) -> None:
+def _anchor_starts(hay, anchor: bytes, limit: int) -> list[int]:
+    """Start offsets of every occurrence of ``anchor`` in ``hay[:limit]`` (overlapping ones too)."""
+    out = []
+    find = hay.find
+    p = find(anchor, 0, limit)
+    while p >= 0:
+        out.append(p)
+        p = find(anchor, p + 1, limit)
+    return out
+
+
+def _ascii_hits(pl: _StreamTerm, hay, raw, ti: int, out: list, limit: int, starts: list[int] | None = None,
+                fold_case: bool = False) -> None:
     """Append ``(pos, ti, spans)`` for each anchor occurrence before ``limit`` in
     ``hay`` (the lowered chunk when insensitive): ``spans`` are the hits (byte
     spans, maybe none) it makes, or None when the bytes cannot tell (a non-ASCII
-    character next to it whose fold matters)."""
+    character next to it whose fold matters). ``starts`` may give the
+    occurrences (:func:`_anchor_starts`, or the native scanner's); with
+    ``fold_case``, ``hay`` is the raw chunk and the words are lowered here."""
     n = len(hay)
     lit, ln, st, anchor = pl.lit, len(pl.lit), pl.stem, pl.anchor
     wordb, words, word_mode = _WORDB, pl.words, pl.word
-    wmatch = (_WORD_LC if pl.insensitive else _WORD_ANY).match
-    find = hay.find
+    wmatch = (_WORD_LC if pl.insensitive and not fold_case else _WORD_ANY).match
     la = len(anchor)
     last_lit = -1  # literal matches do not overlap (re.finditer)
     q = -1  # end of the current ASCII word
-    p = find(anchor, 0, limit)
-    while p >= 0:
+    for p in _anchor_starts(hay, anchor, limit) if starts is None else starts:
         if p >= q:
             q = wmatch(hay, p + la).end()
-        nxt = find(anchor, p + 1, limit)
         # Is p a word start? (True / False / None: unknown)
         if p == 0:
             start = True
@@ -1367,16 +1378,14 @@ def _ascii_hits(pl: _StreamTerm, hay, raw, ti: int, out: list, limit: int) -> No
             endw = None if k < 0 else not (k & 1)
             if p + ln > q:  # the literal could run on through the folded character
                 out.append((p, ti, None))
-                p = nxt
                 continue
         else:
             endw = True
         end = -1
-        if p >= last_lit and hay.startswith(lit, p):
+        if p >= last_lit and (hay[p : p + ln].lower() == lit if fold_case else hay.startswith(lit, p)):
             if word_mode:
                 if start is None or (p + ln == q and endw is None):
                     out.append((p, ti, None))
-                    p = nxt
                     continue
                 if start and p + ln == q and endw:
                     end = p + ln
@@ -1387,9 +1396,8 @@ def _ascii_hits(pl: _StreamTerm, hay, raw, ti: int, out: list, limit: int) -> No
         if st is not None and start is not False:
             if start is None or not endw:
                 out.append((p, ti, None))
-                p = nxt
                 continue
-            w = hay[p:q]
+            w = hay[p:q].lower() if fold_case else hay[p:q]
             ok = words.get(w)
             if ok is None:
                 ok = stem(w.decode("ascii")) == st
@@ -1398,16 +1406,14 @@ def _ascii_hits(pl: _StreamTerm, hay, raw, ti: int, out: list, limit: int) -> No
             if ok and q > end:
                 end = q
         out.append((p, ti, [(p, end)] if end >= 0 else []))
-        p = nxt
 
 
-def _find_hits_generic(pl: _StreamTerm, hay, raw, ti: int, out: list, query: Query, limit: int) -> None:
+def _find_hits_generic(pl: _StreamTerm, hay, raw, ti: int, out: list, query: Query, limit: int,
+                       starts: list[int] | None = None) -> None:
     """Anchor occurrences of any simple term (the old way): one candidate each."""
-    k = hay.find(pl.anchor, 0, limit)
-    while k >= 0:
+    for k in _anchor_starts(hay, pl.anchor, limit) if starts is None else starts:
         sp = _hit_span(hay, raw, (k, ti, 0), query, pl) if pl.simple and not pl.word else False
         out.append((k, ti, None if sp is False else ([sp] if sp else [])))
-        k = hay.find(pl.anchor, k + 1, limit)
 
 
 _ASCII_WORD = re.compile(rb"[A-Za-z0-9_]*")
@@ -1485,22 +1491,12 @@ def _block_start(buf, p: int) -> int:
         w *= 8
 
 
-_list_item: re.Pattern | None = None
-
-
 def _is_prose(text: str) -> bool:
     """As the text loader decides: a block of list items is not split into sentences."""
-    global _list_item
-    if _list_item is None:
-        try:
-            from .loaders.text import _LIST_ITEM as pat
-        except ImportError:  # pragma: no cover
-            pat = re.compile(r"^\s*(?:[-*+\u2022\u2013\u25aa>]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s+")
-        _list_item = pat
     lines = text.splitlines()
-    if not lines or not _list_item.match(lines[0].strip()):
+    if not lines or not LIST_ITEM.match(lines[0].strip()):
         return True
-    return not all(_list_item.match(ln.strip()) or ln[:1] in " \t" for ln in lines[1:])
+    return not all(LIST_ITEM.match(ln.strip()) or ln[:1] in " \t" for ln in lines[1:])
 
 
 def block_count(text: str, query: Query, unit: str = "sentence", context: int = 0, prose: bool = True) -> tuple[int, int]:
@@ -1579,6 +1575,7 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
         fh.seek(0)
         st = _StreamState(query, plans, nterms, unit, context, first_only)
         st.gut = b"project gutenberg" in head[:20000].lower()
+        st.scanner = _scanner_for(plans)
         from .parallel import FAILED, in_child, second_cpu
 
         if workers is None:
@@ -1602,6 +1599,7 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
         def second_half() -> tuple[int, int]:
             child = _StreamState(query, plans, nterms, unit, context, False)
             child.gut, child.gut_start, child.gut_end = st.gut, st.gut_start, st.gut_end
+            child.scanner = st.scanner
             with open(path, "rb") as fh2:
                 child.scan(fh2, mid, None)
             return child.passages, child.hits
@@ -1614,9 +1612,26 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
         if got is FAILED:  # the child failed: count its half here
             st2 = _StreamState(query, plans, nterms, unit, context, False)
             st2.gut, st2.gut_start, st2.gut_end = st.gut, st.gut_start, st.gut_end
+            st2.scanner = st.scanner
             st2.scan(fh, mid, None)
             got = (st2.passages, st2.hits)
         return st.passages + got[0], st.hits + got[1]
+
+
+def _scanner_for(plans: list[_StreamTerm] | None):
+    """A native scanner for the plans (:mod:`osce_brief.accel`), or None: no
+    Hyperscan, or terms that need the text path anyway."""
+    if not plans:
+        return None
+    from .accel import ChunkScanner, hyperscan_module
+
+    hs = hyperscan_module()
+    if hs is None:
+        return None
+    try:
+        return ChunkScanner(hs, plans, _fold_into)
+    except Exception:  # noqa: BLE001 - a pattern Hyperscan refuses: scan in Python
+        return None
 
 
 def _boundary(fh, pos: int) -> int | None:
@@ -1643,6 +1658,8 @@ class _StreamState:
         self.passages = self.hits = 0
         self.base = 0
         self.eof = False
+        self.scanner = None  # an accel.ChunkScanner for plans, when Hyperscan is there
+        self.all_fast = bool(plans) and all(pl.fast for pl in plans)
 
     def scan(self, fh, start: int, stop: int | None, first: bool = False, limit_chunks: int | None = None) -> None:
         """Count the chunks of ``[start, stop)`` (``stop`` None: to the end); both are block boundaries.
@@ -1672,7 +1689,11 @@ class _StreamState:
                 limit = cut + 1
             if first and data.startswith(b"\xef\xbb\xbf"):
                 data = b"   " + data[3:]
-            low = data.lower()
+            # the lowered chunk: for case-insensitive scans in Python (the native
+            # scanner, and the checks after it for one-word terms, do without)
+            low = data.lower() if self.scanner is None or not self.all_fast else None
+            if low is None and ((self.gut and first) or (self.gut_start is not None and self.gut_end is None)):
+                low = data.lower()
             if self.gut and first:
                 m = _GUT_START.search(low)
                 if m:
@@ -1684,7 +1705,7 @@ class _StreamState:
                     self.gut_end = self.base + k
             first = False
             p, h = _count_chunk(data, low, limit, self.base, self.query, self.plans, self.nterms, self.unit,
-                                self.context, self.gut_start, self.gut_end, self.first_only)
+                                self.context, self.gut_start, self.gut_end, self.first_only, self.scanner)
             self.passages += p
             self.hits += h
             self.base += limit
@@ -1699,10 +1720,12 @@ class _StreamState:
                 return
 
 
-def _count_chunk(chunk: bytes, low: bytes, limit: int, base: int, query: Query, plans: list[_StreamTerm] | None,
+def _count_chunk(chunk: bytes, low: bytes | None, limit: int, base: int, query: Query, plans: list[_StreamTerm] | None,
                  nterms: int, unit: str, context: int, gut_start: int | None, gut_end: int | None,
-                 first_only: bool) -> tuple[int, int]:
-    """(passages, hits) of ``chunk[:limit]`` (``limit`` is a block boundary; ``low`` is the lowered chunk)."""
+                 first_only: bool, scanner=None) -> tuple[int, int]:
+    """(passages, hits) of ``chunk[:limit]`` (``limit`` is a block boundary; ``low`` is the lowered chunk,
+    or None when ``scanner`` is given and every term is :attr:`_StreamTerm.fast`;
+    ``scanner``: an :class:`osce_brief.accel.ChunkScanner` for ``plans``, or None)."""
     def prose(s: int, text: str) -> bool:
         a = base + s
         if gut_start is not None and (a < gut_start or (gut_end is not None and a >= gut_end)):
@@ -1736,21 +1759,22 @@ def _count_chunk(chunk: bytes, low: bytes, limit: int, base: int, query: Query, 
     # candidates: (pos, term, spans) with spans the byte hits it makes, or None
     # when its paragraph must be decoded (fuzzy candidates, undecidable ones)
     cands: list[tuple[int, int, list | None]] = []
-    nonascii = None if chunk.isascii() else chunk.translate(None, _ASCII_BYTES)  # (the tail past limit: harmless)
+    found = scanner.scan(chunk, limit) if scanner is not None else None
+    nonascii = None if found is not None or chunk.isascii() else chunk.translate(None, _ASCII_BYTES)
     fuzzy = False
     for ti, pl in enumerate(plans):
-        hay = low if pl.insensitive else chunk
+        hay = low if pl.insensitive and low is not None else chunk
+        starts, maybe = found[ti] if found is not None else (None, None)
         if pl.fast:
-            _ascii_hits(pl, hay, chunk, ti, cands, limit)
+            _ascii_hits(pl, hay, chunk, ti, cands, limit, starts, fold_case=pl.insensitive and low is None)
         else:
-            _find_hits_generic(pl, hay, chunk, ti, cands, query, limit)
-        if nonascii:
-            hay = low if pl.insensitive else chunk
-            for pat in pl.fuzzy(nonascii):
-                for m in pat.finditer(hay, 0, limit):
-                    if _token_has(chunk, m.start(), pl):
-                        cands.append((m.start(), ti, None))
-                        fuzzy = True
+            _find_hits_generic(pl, hay, chunk, ti, cands, query, limit, starts)
+        if nonascii:  # (the tail past limit: harmless)
+            maybe = [m.start() for pat in pl.fuzzy(nonascii) for m in pat.finditer(hay, 0, limit)]
+        for p in maybe or ():
+            if _token_has(chunk, p, pl):
+                cands.append((p, ti, None))
+                fuzzy = True
     if not cands:
         return 0, 0
     if fuzzy or len(plans) > 1:

@@ -33,6 +33,10 @@ _STARTERS = frozenset(
     """.split()
 )
 
+#: A list item's first line (a bullet, "1." or "a)"): a block of them is not prose,
+#: and is not split into sentences (the text loader and streamed counts agree on it).
+LIST_ITEM = re.compile(r"^\s*(?:[-*+\u2022\u2013\u25aa>]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s+")
+
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets,
 # then whitespace.  Group 1 is the punctuation run.
 _BOUNDARY = re.compile(r"([.!?\u2026]+)[\"'\u201d\u2019)\]\u00bb]*(?=\s)")

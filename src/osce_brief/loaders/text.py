@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Document, Paragraph, Section
+from ..segment import LIST_ITEM as _LIST_ITEM
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BYLINE = re.compile(
@@ -23,7 +24,6 @@ _BYLINE = re.compile(
     r"(?:(?P<views>\d[\d,.]*)\s*views?)?\s*$",
     re.IGNORECASE,
 )
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+\u2022\u2013\u25aa>]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s+")
 _UNDERLINE = re.compile(r"^\s*(=+|-+|~+|\*+)\s*$")
 _ROMAN = r"[IVXLCDM]+"
 _NUMWORD = (

@@ -1,0 +1,250 @@
+"""Optional native scanning for streamed counts (the ``fast`` extra: Hyperscan).
+
+``brief search --count`` and ``-l`` on a big file (:func:`osce_brief.search.count_file`)
+spend most of their time in byte scans of each chunk: where a term's ASCII
+anchor occurs, and where a non-ASCII character that could fold into it stands.
+With the ``hyperscan`` package installed, one pass finds both:
+
+- the anchor itself (caseless when the term is), every occurrence;
+- every character whose fold could be part of the anchor (an accent, a
+  ligature, a zero-width character) in the context the pure-Python scan
+  requires: the last non-ASCII character of an occurrence is followed by the
+  rest of the anchor in ASCII (checked by Hyperscan), and preceded by the
+  anchor's previous character (checked here, per candidate).
+
+The candidates then go through the same checks as without it, so the counts are
+the same either way (the tests run both). ``BRIEF_NO_ACCEL=1`` turns it off.
+
+Compiling the patterns for a term takes Hyperscan about 0.1 s, so compiled
+databases are kept in ``$XDG_CACHE_HOME/osce_brief`` (``~/.cache/osce_brief``;
+``BRIEF_CACHE_DIR`` overrides it), at most :data:`CACHE_FILES` of them. The
+cache is only an optimisation: any failure to read or write it is ignored.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+#: Bump when the patterns built here change: cached databases are keyed by it.
+FORMAT = 1
+#: Compiled databases kept in the cache directory (the oldest go first).
+CACHE_FILES = 64
+
+
+def hyperscan_module():
+    """The ``hyperscan`` module, or None (not installed, or ``BRIEF_NO_ACCEL`` set)."""
+    if os.environ.get("BRIEF_NO_ACCEL"):
+        return None
+    try:
+        import hyperscan
+    except Exception:  # noqa: BLE001 - missing, or a broken native library: scan in Python
+        return None
+    return hyperscan
+
+
+@lru_cache(maxsize=1)
+def folding_chars() -> tuple[str, ...]:
+    """Every non-ASCII character (planes 0, 1 and 14) that folding or lowercasing
+    changes: the only ones that can stand for part of an ASCII anchor.
+
+    Found in bulk (one NFKD pass over all of them, C-level comparisons);
+    :func:`osce_brief.search._fold_into` then decides each one exactly.
+    """
+    import itertools
+    import operator
+    import unicodedata
+
+    from .textnorm import _SPECIAL
+
+    cps = itertools.chain(range(0x80, 0xAC00), range(0xD7A4, 0xD800), range(0xE000, 0x20000),
+                          range(0xE0000, 0xE1000))  # (Hangul syllables decompose to Hangul only)
+    chars = [chr(i) for i in cps]
+    nfkd = unicodedata.normalize("NFKD", "\x00".join(chars)).split("\x00")  # NUL parts them: no reordering across
+    found = set(itertools.compress(chars, map(operator.ne, chars, nfkd)))
+    found.update(itertools.compress(chars, map(unicodedata.combining, chars)))
+    found.update(itertools.compress(chars, map(operator.ne, chars, map(str.lower, chars))))
+    found.update(_SPECIAL)
+    return tuple(sorted(found))
+
+
+def _literals(plans, fold_into) -> tuple[list[bytes], list[tuple]]:
+    """The literals to look for, and for each: ``(term, is the anchor, bytes from
+    the match start to the candidate, ASCII characters allowed before the
+    candidate or None)``."""
+    lits: list[bytes] = []
+    meta: list[tuple] = []
+    chars = folding_chars()
+    for ti, pl in enumerate(plans):
+        anchor = pl.anchor.decode()
+        n = len(anchor)
+        lits.append(pl.anchor)
+        meta.append((ti, True, 0, None))
+        for c in chars:
+            f = fold_into(c, anchor, pl.insensitive)
+            if f is None:
+                continue
+            e = c.encode()
+            # (the next ASCII character -> the ones allowed before)
+            follow: dict[str, frozenset | None] = {}
+            if f == "":  # between two anchor characters
+                for i in range(1, n):
+                    prev = follow.get(anchor[i]) or frozenset()
+                    follow[anchor[i]] = prev | {anchor[i - 1]}
+            elif len(f) == 1:
+                pos = [i for i, ch in enumerate(anchor) if ch == f]
+                before = frozenset(anchor[i - 1] for i in pos) if all(i > 0 for i in pos) else None
+                if all(i < n - 1 for i in pos):
+                    for i in pos:
+                        follow[anchor[i + 1]] = before
+                else:  # it may hold the anchor's end: nothing needs to follow
+                    lits.append(e)
+                    meta.append((ti, False, 0, before))
+            else:  # a ligature and the like: always a candidate
+                lits.append(e)
+                meta.append((ti, False, 0, None))
+            for nxt, before in sorted(follow.items()):
+                lits.append(e + nxt.encode())
+                meta.append((ti, False, 0, before))
+    return lits, meta
+
+
+class ChunkScanner:
+    """A compiled Hyperscan database for the terms of one query.
+
+    Args:
+        hs: the hyperscan module.
+        plans: the query's byte-level plans (:class:`osce_brief.search._StreamTerm`).
+        fold_into: :func:`osce_brief.search._fold_into`.
+    """
+
+    def __init__(self, hs, plans, fold_into) -> None:
+        self.hs = hs
+        self.plans = plans
+        self.fold_into = fold_into
+        self.n_terms = len(plans)
+        key = _cache_key(hs, plans)
+        got = _cache_load(hs, key)
+        if got is None:
+            lits, meta = _literals(plans, fold_into)
+            flags = [hs.HS_FLAG_CASELESS if plans[m[0]].insensitive else 0 for m in meta]
+            db = hs.Database(mode=hs.HS_MODE_BLOCK)
+            db.compile(expressions=lits, ids=list(range(len(lits))), elements=len(lits), flags=flags, literal=True)
+            # the match ends; for each literal, the candidate is its first character
+            meta = [(ti, is_anchor, len(lit), before) for lit, (ti, is_anchor, _, before) in zip(lits, meta)]
+            _cache_store(hs, key, db, meta)
+            got = (db, meta)
+        self.db, self.meta = got
+        self.scratch = hs.Scratch(self.db)
+
+    def scan(self, buf: bytes, limit: int) -> list[tuple[list[int], list[int]]]:
+        """For each term: the anchor's start offsets (ascending, each occurrence
+        ending by ``limit``), and the start offsets before ``limit`` of the
+        characters that may fold into it (ascending, no repeats)."""
+        ends: list[list[int]] = [[] for _ in self.meta]
+
+        def on_match(id_: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
+            ends[id_].append(to)
+
+        self.db.scan(buf, match_event_handler=on_match, scratch=self.scratch)
+        out: list[tuple[list[int], list[int]]] = [([], []) for _ in range(self.n_terms)]
+        fuzzy: list[set[int]] = [set() for _ in range(self.n_terms)]
+        ok = self._before_ok
+        for (ti, is_anchor, back, before), got in zip(self.meta, ends):
+            if not got:
+                continue
+            if is_anchor:
+                out[ti][0].extend(t - back for t in got if t <= limit)
+            else:
+                fuzzy[ti].update(p for p in (t - back for t in got) if p < limit and ok(buf, p, ti, before))
+        for ti, s in enumerate(fuzzy):
+            if s:
+                out[ti][1].extend(sorted(s))
+        return out
+
+    def _before_ok(self, buf: bytes, p: int, ti: int, before: frozenset | None) -> bool:
+        """Can the character before ``p`` end in one of ``before``? (ASCII: it is
+        one of them; non-ASCII: its fold ends with one, or it folds to nothing.)"""
+        if before is None:
+            return True
+        if p == 0:
+            return False
+        b = buf[p - 1]
+        pl = self.plans[ti]
+        if b < 0x80:
+            ch = chr(b).lower() if pl.insensitive else chr(b)
+            return ch in before
+        k = p - 1
+        while k > 0 and k > p - 4 and 0x80 <= buf[k] < 0xC0:
+            k -= 1
+        try:
+            c = buf[k:p].decode("utf-8")
+        except UnicodeDecodeError:
+            return True  # not UTF-8 here: keep the candidate
+        f = self.fold_into(c, pl.anchor.decode(), pl.insensitive)
+        return f is not None and (f == "" or f[-1] in before)
+
+
+# ---------------------------------------------------------------- the cache of compiled databases
+def _cache_dir() -> str:
+    d = os.environ.get("BRIEF_CACHE_DIR")
+    if not d:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        d = os.path.join(base, "osce_brief")
+    return os.path.join(d, "hyperscan")
+
+
+def _cache_key(hs, plans) -> str:
+    """A file name for the database of ``plans``: what it depends on, spelled out."""
+    import sys
+    import unicodedata
+
+    from . import __version__
+
+    machine = os.uname().machine if hasattr(os, "uname") else sys.platform
+    terms = "+".join(pl.anchor.hex() + ("i" if pl.insensitive else "s") for pl in plans)
+    key = f"{FORMAT}-{__version__}-{getattr(hs, '__version__', 'x')}-{unicodedata.unidata_version}-{sys.platform}-{machine}-{terms}"
+    key = "".join(ch if ch.isalnum() or ch in "+-._" else "_" for ch in key)
+    if len(key) > 120:
+        import hashlib
+
+        key = key[:80] + "-" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    return key
+
+
+def _cache_load(hs, key: str):
+    import pickle
+
+    path = os.path.join(_cache_dir(), key)
+    try:
+        with open(path, "rb") as fh:
+            meta, blob = pickle.load(fh)  # noqa: S301 - our own cache file
+        db = hs.loadb(blob, hs.HS_MODE_BLOCK)
+        os.utime(path)  # recently used: pruned last
+        return db, meta
+    except Exception:  # noqa: BLE001 - missing, stale or damaged: compile again
+        return None
+
+
+def _cache_store(hs, key: str, db, meta) -> None:
+    import pickle
+    import tempfile
+
+    d = _cache_dir()
+    try:
+        os.makedirs(d, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((meta, hs.dumpb(db)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, os.path.join(d, key))
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        names = [os.path.join(d, x) for x in os.listdir(d) if not x.startswith(".")]
+        if len(names) > CACHE_FILES:
+            names.sort(key=lambda x: os.stat(x).st_mtime)
+            for x in names[: len(names) - CACHE_FILES]:
+                os.unlink(x)
+    except Exception:  # noqa: BLE001 - a read-only home, a full disk...: no cache
+        return

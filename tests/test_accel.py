@@ -1,0 +1,103 @@
+"""The native scanner (the ``fast`` extra): candidates, the character table, the cache."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from osce_brief import accel
+from osce_brief import search as S
+
+hs = accel.hyperscan_module()
+needs_hs = pytest.mark.skipif(hs is None, reason="hyperscan is not installed")
+
+
+def test_folding_chars_hold_every_character_that_can_fold_into_ascii():
+    """Outside the table (Hangul syllables, planes 2-13 and 15-16 are not even looked
+    at), no character folds to nothing or to text with ASCII, lowercased or not."""
+    table = set(accel.folding_chars())
+    for cp in range(0x80, 0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        c = chr(cp)
+        if c in table:
+            continue
+        f = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
+        assert f and not any(x < "\x80" for x in f + f.lower() + c.lower()), hex(cp)
+
+
+def test_no_accel_when_turned_off(monkeypatch):
+    monkeypatch.setenv("BRIEF_NO_ACCEL", "1")
+    assert accel.hyperscan_module() is None
+    assert S._scanner_for(S._stream_terms(S.compile_query(["napoleon"]))) is None
+
+
+def _python_candidates(pl, raw: bytes) -> set[int]:
+    hay = raw.lower() if pl.insensitive else raw
+    nonascii = raw.translate(None, S._ASCII_BYTES)
+    if not nonascii:
+        return set()
+    return {m.start() for pat in pl.fuzzy(nonascii) for m in pat.finditer(hay) if S._token_has(raw, m.start(), pl)}
+
+
+_CHARS = st.sampled_from(
+    list("napoleNAPOLE rs.\n") + ["\u00e9", "\u00c9", "\u00f1", "\u00e0", "\u0301", "\u0302", "\u00ad", "\u200b",
+                                  "\u00c3", "\u00ba", "\ufb01", "\u1e49", "\uff4e", "\u2019", "\u4e2d", "\u00e6"]
+)
+
+
+@needs_hs
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_CHARS, max_size=60).map("".join),
+       st.sampled_from([("napoleon", "smart"), ("leon", "smart"), ("Napoleon", "smart"), ("ae", "insensitive"),
+                        ("pole", "sensitive")]))
+def test_native_candidates_hold_the_python_ones(body, case):
+    """Every fuzzy candidate the pure-Python scan keeps (after the token check), the native scan finds."""
+    term, rule = case
+    plans = S._stream_terms(S.compile_query([term], case=rule, exact=True))
+    raw = body.encode()
+    sc = accel.ChunkScanner(hs, plans, S._fold_into)
+    native = {p for p in sc.scan(raw, len(raw))[0][1] if S._token_has(raw, p, plans[0])}
+    assert _python_candidates(plans[0], raw) <= native
+
+
+@needs_hs
+def test_anchor_starts_match_find(tmp_path):
+    plans = S._stream_terms(S.compile_query(["Aa"], case="insensitive", exact=True))
+    raw = b"aaa AAa xaA\n\naAaa"
+    sc = accel.ChunkScanner(hs, plans, S._fold_into)
+    assert sc.scan(raw, len(raw))[0][0] == S._anchor_starts(raw.lower(), b"aa", len(raw))
+    assert sc.scan(raw, 10)[0][0] == S._anchor_starts(raw.lower(), b"aa", 10)  # ending by the limit
+
+
+@needs_hs
+def test_cache_round_trip_and_damage(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEF_CACHE_DIR", str(tmp_path))
+    plans = S._stream_terms(S.compile_query(["treaty"]))
+    first = accel.ChunkScanner(hs, plans, S._fold_into)
+    files = os.listdir(tmp_path / "hyperscan")
+    assert len(files) == 1
+    raw = "The treaty. Tr\u00e9aty and treaties.".encode()
+    again = accel.ChunkScanner(hs, plans, S._fold_into)  # loaded from the cache
+    assert again.scan(raw, len(raw)) == first.scan(raw, len(raw))
+    (tmp_path / "hyperscan" / files[0]).write_bytes(b"damaged")
+    third = accel.ChunkScanner(hs, plans, S._fold_into)  # compiled again
+    assert third.scan(raw, len(raw)) == first.scan(raw, len(raw))
+
+
+@needs_hs
+def test_cache_is_pruned_and_optional(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEF_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(accel, "CACHE_FILES", 2)
+    for term in ("alpha", "beta", "gamma"):
+        accel.ChunkScanner(hs, S._stream_terms(S.compile_query([term])), S._fold_into)
+    assert len(os.listdir(tmp_path / "hyperscan")) == 2
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("BRIEF_CACHE_DIR", str(blocker))  # the cache cannot be written: no error
+    sc = accel.ChunkScanner(hs, S._stream_terms(S.compile_query(["delta"])), S._fold_into)
+    assert sc.scan(b"delta", 5)[0][0] == [0]
