@@ -94,12 +94,14 @@ def in_child(work: Callable[[], object]) -> Callable[[], object]:
 MAX_SHARED = 30000
 
 
-def share(n: int, work: Callable[[int], object]) -> list[object]:
+def share(n: int, work: Callable[[int], object],
+          trim: Callable[[dict[int, object]], object] | None = None) -> list[object]:
     """``[work(0), ..., work(n - 1)]``, computed by this process and a forked
     child together: both take the next index from one queue (a pipe of 2-byte
     tokens; the kernel hands each token to one reader), so neither idles while
     the other has the slow items. An item the child took but did not send back
-    (it failed) is computed here.
+    (it failed) is computed here. ``trim``, if given, may shrink the child's
+    results (a dict of index to result) in place before they are sent back.
 
     Example:
         >>> share(4, lambda i: i * i)
@@ -136,7 +138,12 @@ def share(n: int, work: Callable[[int], object]) -> list[object]:
             i = int.from_bytes(tok, "little")
             done[i] = work(i)
 
-    wait = in_child(drain)
+    def drain_trimmed() -> dict[int, object]:
+        done = drain()
+        trim(done)  # type: ignore[misc]
+        return done
+
+    wait = in_child(drain if trim is None else drain_trimmed)
     try:
         mine = drain()
     finally:

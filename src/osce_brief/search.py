@@ -634,6 +634,10 @@ def _search_docs(docs, query, *, unit, context, section, rank, max_passages) -> 
     return acc.result(rank, max_passages)
 
 
+#: Text kept for "did you mean" suggestions when nothing matches (characters or bytes).
+VOCAB_CHARS = 4_000_000
+
+
 class _Acc:
     """Accumulates passages and BM25 statistics over documents."""
 
@@ -654,7 +658,7 @@ class _Acc:
 
     def note_text(self, text: str | bytes) -> None:
         """Keep some text (or UTF-8 bytes, decoded when needed) for "did you mean" suggestions."""
-        if self.vocab_chars < 4_000_000:
+        if self.vocab_chars < VOCAB_CHARS:
             self.vocab_texts.append(text)
             self.vocab_chars += len(text)
 
@@ -879,7 +883,7 @@ def search(
             run(sub, blocks[i])
             return sub.state()
 
-        for got in share(len(blocks), block):
+        for got in share(len(blocks), block, _trim_vocab):
             acc.merge(got)  # type: ignore[arg-type]
     else:
         run(acc, files)
@@ -887,6 +891,21 @@ def search(
         acc.extra_passages += len(acc.passages)
         acc.passages = []
     return acc.result(rank, max_passages)
+
+
+def _trim_vocab(states: dict) -> None:
+    """Before a second process sends its blocks' states back: the texts kept for
+    "did you mean" are needed only when nothing matched, and then up to the cap."""
+    found = any(st["passages"] or st["extra_passages"] for st in states.values())
+    room = 0 if found else VOCAB_CHARS
+    for _i, st in sorted(states.items()):
+        keep = []
+        for t in st["vocab_texts"]:
+            if room <= 0:
+                break
+            keep.append(t)
+            room -= len(t)
+        st["vocab_texts"] = keep
 
 
 #: Searching at least this many files uses a second process (POSIX, 2+ CPUs)...
