@@ -218,7 +218,7 @@ def _cache_load(hs, key: str):
     path = os.path.join(_cache_dir(), key)
     try:
         with open(path, "rb") as fh:
-            meta, blob = pickle.load(fh)  # noqa: S301 - our own cache file
+            meta, blob = pickle.load(fh)  # (our own cache file)
         db = hs.loadb(blob, hs.HS_MODE_BLOCK)
         os.utime(path)  # recently used: pruned last
         return db, meta

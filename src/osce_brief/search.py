@@ -945,6 +945,11 @@ def _could_match(data: bytes, query: Query) -> bool:
     every hit holds once folded) is absent, and no token around a non-ASCII
     character that could fold into it (an accent, a ligature, a zero-width
     character) holds the anchor once folded."""
+    anchors = _anchors_for(query)
+    if len(anchors) == 1 and anchors[0] is not None and data.isascii():  # the usual case, quickly
+        a, sensitive = anchors[0]
+        if a not in (data if sensitive else data.lower()):
+            return False
     low = None
     nonascii: bytes | None = None
     plans = None
@@ -986,6 +991,12 @@ def _could_match(data: bytes, query: Query) -> bool:
             has = plans is None or _fuzzy_hit(plans[ti], hay, data, nonascii)
         found.append(has)
     return any(found) if query.any_term else all(found)
+
+
+@lru_cache(maxsize=8)
+def _anchors_for(query: Query) -> tuple[tuple[bytes, bool] | None, ...]:
+    """Each term's ASCII anchor in bytes and whether it is case-sensitive (None: no anchor)."""
+    return tuple(None if t.anchor is None else (t.anchor.encode(), t.case_sensitive) for t in query.terms)
 
 
 @lru_cache(maxsize=8)

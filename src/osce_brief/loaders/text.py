@@ -31,14 +31,16 @@ _NUMWORD = (
     r"FOURTEEN|FIFTEEN|SIXTEEN|SEVENTEEN|EIGHTEEN|NINETEEN|TWENTY|FIRST|SECOND|"
     r"THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH|LAST|FINAL"
 )
-# Structural headings of books, with their rank (lower = higher level).
-_STRUCT = [
-    (0, re.compile(rf"^(?:VOLUME|VOL\.)\s+(?:{_ROMAN}|\d+|{_NUMWORD})\b.*$", re.I)),
-    (1, re.compile(rf"^(?:BOOK|PART)\s+(?:{_ROMAN}|\d+|{_NUMWORD})\b.*$", re.I)),
-    (1, re.compile(rf"^(?:(?:{_NUMWORD})\s+)?EPILOGUE\b.*$", re.I)),
-    (1, re.compile(r"^(?:PROLOGUE|PREFACE|INTRODUCTION|APPENDIX|AFTERWORD)\b.{0,40}$", re.I)),
-    (2, re.compile(rf"^CHAPTER\s+(?:{_ROMAN}|\d+|{_NUMWORD})\b.*$", re.I)),
+# Structural headings of books, with their rank (lower = higher level); compiled
+# on first use, since most articles have none (see _struct_rank).
+_STRUCT_SOURCES = [
+    (0, rf"^(?:VOLUME|VOL\.)\s+(?:{_ROMAN}|\d+|{_NUMWORD})\b.*$"),
+    (1, rf"^(?:BOOK|PART)\s+(?:{_ROMAN}|\d+|{_NUMWORD})\b.*$"),
+    (1, rf"^(?:(?:{_NUMWORD})\s+)?EPILOGUE\b.*$"),
+    (1, r"^(?:PROLOGUE|PREFACE|INTRODUCTION|APPENDIX|AFTERWORD)\b.{0,40}$"),
+    (2, rf"^CHAPTER\s+(?:{_ROMAN}|\d+|{_NUMWORD})\b.*$"),
 ]
+_STRUCT: list[tuple[int, re.Pattern]] = []
 _GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.I)
 _GUTENBERG_END = re.compile(r"^(?:\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG|End of (?:the )?Project Gutenberg)", re.I)
 _CODEY = re.compile(r"[{}<>=;$`|\\]|->|::|\(\)|^\S+\.(?:py|go|rs|js|sh|md|txt|json)\b|^[a-z_]+\(|/\S")
@@ -110,6 +112,8 @@ _STRUCT_ANY = re.compile(
 def _struct_rank(line: str) -> int | None:
     if not _STRUCT_ANY.match(line):  # one regex instead of five for ordinary lines
         return None
+    if not _STRUCT:
+        _STRUCT.extend((rank, re.compile(src, re.I)) for rank, src in _STRUCT_SOURCES)
     for rank, rx in _STRUCT:
         if rx.match(line):
             return rank
