@@ -2,12 +2,12 @@
 
 Every element carries ``[start, end)`` character offsets into ``Document.source``
 (the decoded text) and ``source[start:end] == element.text`` always holds.
-The dataclasses are frozen; loaders build them, everything else only reads them.
+The records are frozen; loaders build them, everything else only reads them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import field, record
 from collections.abc import Iterator
 
 #: Paragraph kinds. ``text`` paragraphs are prose and are split into sentences;
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 PARAGRAPH_KINDS = ("text", "code", "table", "list", "quote", "html", "rule", "meta")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Sentence:
     """One sentence: ``source[start:end] == text``."""
 
@@ -25,7 +25,7 @@ class Sentence:
     text: str
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@record(frozen=True, slots=True, eq=False)
 class Paragraph:
     """A block of body text; hard-wrapped lines are already joined into it.
 
@@ -65,7 +65,7 @@ class Paragraph:
         return self.kind == "text"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@record(frozen=True, slots=True, eq=False)
 class Section:
     """A headed part of the document, or its lead/front/back matter.
 
@@ -108,7 +108,7 @@ class Section:
         return sum(len(p.text.split()) for p in self.paragraphs)
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Document:
     """A loaded article.
 

@@ -36,7 +36,7 @@ import re
 import stat
 import sys
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from .record import field, record
 from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -111,7 +111,7 @@ def _stem_prefix(word_l: str, st: str) -> str:
 
 
 # ---------------------------------------------------------------- queries
-@dataclass(frozen=True)
+@record(frozen=True)
 class Term:
     """One compiled term.
 
@@ -167,7 +167,7 @@ class Term:
         return merge_spans(out)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Query:
     """Compiled search terms and the options that shape the passages."""
 
@@ -311,7 +311,7 @@ def find_hits(query: Query, source: str | Folded) -> list[list[tuple[int, int]]]
 
 
 # ---------------------------------------------------------------- results
-@dataclass(frozen=True)
+@record(frozen=True)
 class Passage:
     """A passage that matches: ``source[start:end] == text``.
 
@@ -352,7 +352,7 @@ class Passage:
         return d
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileMatch:
     """Per-file figures: matching passages and hits."""
 
@@ -365,7 +365,7 @@ class FileMatch:
         return {"type": "file", "path": self.path, "passages": self.passages, "hits": self.hits}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SearchResult:
     """What a search found.
 
@@ -419,7 +419,7 @@ class SearchResult:
 
 
 # ---------------------------------------------------------------- units & passages
-@dataclass(slots=True)
+@record(slots=True)
 class _Block:
     start: int
     end: int
@@ -456,7 +456,7 @@ def _block_units(b: _Block, unit: str) -> list[tuple[int, int]]:
     return [(b.start, b.end)]
 
 
-@dataclass
+@record
 class _DocPassages:
     passages: list[Passage]
     hits: int
@@ -1188,7 +1188,7 @@ def _cont_trie(items: dict[bytes, set[bytes]]) -> bytes:
     return build(trie)
 
 
-@dataclass
+@record
 class _StreamTerm:
     anchor: bytes  # ASCII anchor every hit contains (folded; lowercase when insensitive)
     insensitive: bool

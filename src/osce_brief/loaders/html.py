@@ -23,12 +23,12 @@ gave (file or URL).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 
 from ..errors import InputError
 from ..model import Document
+from ..record import replace
 
 INSTALL_HINT = "install the web extra: pip install 'osce_brief[web]' (in a checkout: pip install '.[web]')"
 
@@ -441,7 +441,7 @@ def parse_html(data: bytes | str, path: str | None = None, url: str | None = Non
     page_url = url or found.url
     if page_url:
         meta["url"] = page_url
-    return dataclasses.replace(
+    return replace(
         doc,
         title=doc.title or cleaned.title or _strip_site(found.title, found.sitename),
         author=found.author,

@@ -12,7 +12,7 @@ Gutenberg's licence header and footer become the lead and back matter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from ..record import record
 
 from ..model import Document, Paragraph, Section
 from ..segment import LIST_ITEM as _LIST_ITEM
@@ -60,7 +60,7 @@ _MAX_HEADING_CHARS = 120
 _MAX_HEADING_WORDS = 16
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Block:
     """Consecutive non-blank lines: ``lines`` holds (start, end) spans without EOL."""
 
