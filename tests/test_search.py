@@ -265,6 +265,9 @@ def test_directory_search_and_unreadable_files(invoke, tmp_path):
     r = invoke("search", "-l", "treaty", str(tmp_path))
     assert r.exit_code == 0
     assert r.stdout.split() == [str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.md")]
+    objs = jsonl(invoke("search", "-l", "--json", "treaty", str(tmp_path)).stdout)
+    assert [o["path"] for o in objs[:-1]] == [str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.md")]
+    assert objs[-1]["files_matched"] == 2 and objs[-1]["passages"] is None and objs[-1]["hits"] is None
     r = invoke("search", "--count", "treaty", str(tmp_path))
     assert r.stdout.split() == [f"{tmp_path / 'a.txt'}:1", f"{tmp_path / 'sub' / 'b.md'}:1"]
     plain = invoke("search", "treaty", str(tmp_path)).stdout

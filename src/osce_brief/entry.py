@@ -130,7 +130,7 @@ def finish_search(result, paths: Sequence[str], mode: str, json_out: bool, rich_
         else:
             for f in result.files:
                 emit_json(f.to_dict() if mode == "count" else {"type": "file", "path": f.path})
-        emit_json(result.to_dict())
+        emit_json(result.to_dict(counted=mode != "files"))
     elif result.found or (mode == "count" and len(paths) <= 1):  # a lone file's count is printed even when 0
         if rich_emit is None:
             from .render import plain

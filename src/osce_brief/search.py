@@ -394,14 +394,15 @@ class SearchResult:
         """True when at least one passage matched."""
         return self.total_passages > 0
 
-    def to_dict(self) -> dict:
-        """The final summary object of ``--json``."""
+    def to_dict(self, counted: bool = True) -> dict:
+        """The final summary object of ``--json``; ``counted`` False (``-l``, which
+        stops at each file's first match) gives null passages and hits."""
         return {
             "type": "summary",
             "terms": list(self.terms),
-            "passages": self.total_passages,
+            "passages": self.total_passages if counted else None,
             "shown": len(self.passages),
-            "hits": self.total_hits,
+            "hits": self.total_hits if counted else None,
             "files_searched": self.searched,
             "files_matched": len(self.files),
             "errors": [{"path": p, "message": m} for p, m in self.errors],
