@@ -108,6 +108,19 @@ def test_two_workers_match_one(tmp_path):
     assert one[0] == two[0] == one[1]
 
 
+def test_another_encoding_is_refused_as_in_the_full_path(tmp_path, invoke, monkeypatch):
+    path = tmp_path / "latin.txt"
+    path.write_bytes("T\n\nUn caf\u00e9 \u00e0 Napol\u00e9on.\n".encode("latin-1") * 50)
+    monkeypatch.setattr(S, "STREAM_THRESHOLD", 100)
+    with pytest.raises(S.InputError, match="not valid UTF-8 at byte 9"):
+        S.count_file(str(path), S.compile_query(["napoleon"]), workers=1)
+    full = invoke("search", "napoleon", str(path))
+    streamed = invoke("search", "--count", "napoleon", str(path))
+    assert full.exit_code == streamed.exit_code == 2
+    assert "not valid UTF-8 at byte 9" in full.stderr and "not valid UTF-8 at byte 9" in streamed.stderr
+    assert invoke("search", "--count", "--encoding", "latin-1", "napoleon", str(path)).stdout.strip() == "50"
+
+
 def test_first_only_stops_at_a_match(tmp_path):
     path = tmp_path / "d.txt"
     path.write_text("T\n\n" + "nothing here.\n\n" * 50 + "Napoleon.\n", encoding="utf-8")

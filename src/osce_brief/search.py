@@ -1598,6 +1598,12 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
         head = fh.read(65536)
         if b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
             return None
+        try:  # a file in another encoding shows in its first 64 KB (further on, bad bytes count as U+FFFD)
+            head.decode("utf-8")
+        except UnicodeDecodeError as e:
+            if e.end < len(head) or len(head) < 65536:  # (not a character cut by the 64 KB read)
+                raise InputError(f"{path}: not valid UTF-8 at byte {e.start}",
+                                 "give the encoding, e.g. --encoding latin-1 or --encoding cp1252") from None
         if detect_format(head.decode("utf-8", "replace"), path) != "text":
             return None
         plans = _stream_terms(query)
