@@ -27,7 +27,7 @@ import os
 from functools import lru_cache
 
 #: Bump when the patterns built here change: cached databases are keyed by it.
-FORMAT = 1
+FORMAT = 2
 #: Compiled databases kept in the cache directory (the oldest go first).
 CACHE_FILES = 64
 
@@ -213,12 +213,19 @@ def _cache_key(hs, plans) -> str:
 
 
 def _cache_load(hs, key: str):
-    import pickle
+    """The database and its ids' meaning from the cache, or None. (A JSON line, then
+    Hyperscan's serialized database: nothing in the file is executed.)"""
+    import json
 
     path = os.path.join(_cache_dir(), key)
     try:
         with open(path, "rb") as fh:
-            meta, blob = pickle.load(fh)  # (our own cache file)
+            head = json.loads(fh.readline())
+            blob = fh.read()
+        meta = [(int(ti), bool(a), int(back), None if before is None else frozenset(before))
+                for ti, a, back, before in head["meta"]]
+        if head.get("format") != FORMAT or len(blob) != head.get("size"):
+            return None
         db = hs.loadb(blob, hs.HS_MODE_BLOCK)
         os.utime(path)  # recently used: pruned last
         return db, meta
@@ -227,16 +234,20 @@ def _cache_load(hs, key: str):
 
 
 def _cache_store(hs, key: str, db, meta) -> None:
-    import pickle
+    import json
     import tempfile
 
     d = _cache_dir()
     try:
+        blob = hs.dumpb(db)
+        head = {"format": FORMAT, "size": len(blob),
+                "meta": [[ti, a, back, None if before is None else sorted(before)] for ti, a, back, before in meta]}
         os.makedirs(d, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((meta, hs.dumpb(db)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(json.dumps(head, ensure_ascii=True).encode() + b"\n")
+                fh.write(blob)
             os.replace(tmp, os.path.join(d, key))
         except BaseException:
             os.unlink(tmp)
