@@ -861,10 +861,12 @@ def search(
         where = ", ".join(paths)
         raise InputError(f"no .txt or .md files in {where}", "give files, or a directory that holds some")
 
+    pre = _Prescreen(query)
+
     def run(acc: _Acc, part: list[str]) -> None:
         for p in part:
             try:
-                _search_path(acc, p, query, mode, cap, max_bytes is None, encoding, fmt)
+                _search_path(acc, p, query, mode, cap, max_bytes is None, encoding, fmt, pre)
             except (InputError, SectionError) as e:
                 if single:
                     raise
@@ -941,69 +943,78 @@ def _fold_into(c: str, anchor: str, insensitive: bool) -> str | None:
     return None
 
 
-def _could_match(data: bytes, query: Query) -> bool:
-    """False when the bytes rule every match out: a term's ASCII anchor (which
-    every hit holds once folded) is absent, and no token around a non-ASCII
-    character that could fold into it (an accent, a ligature, a zero-width
-    character) holds the anchor once folded."""
-    anchors = _anchors_for(query)
-    if len(anchors) == 1 and anchors[0] is not None and data.isascii():  # the usual case, quickly
-        a, sensitive = anchors[0]
-        if a not in (data if sensitive else data.lower()):
-            return False
-    low = None
-    nonascii: bytes | None = None
-    plans = None
-    found = []
-    for ti, t in enumerate(query.terms):
-        if t.anchor is None:
-            found.append(True)  # a regex or non-ASCII term: no cheap test
-            continue
-        if t.case_sensitive:
-            hay = data
-        else:
-            if low is None:
-                low = data.lower()
-            hay = low
-        has = t.anchor.encode() in hay
-        if has:
-            # The anchor of a word-form term is a short prefix ("bla" for blair):
-            # decide its occurrences as the streaming count does (in bytes, with
-            # cached stems; an occurrence next to a non-ASCII character stays a maybe).
-            if plans is None:
-                plans = _plans_for(query)
-            pl = plans[ti] if plans is not None else None
-            if pl is not None and not (pl.simple and not pl.word and pl.lit in hay):  # the literal: a hit
-                out: list = []
-                if pl.fast:
-                    _ascii_hits(pl, hay, data, ti, out, len(hay))
-                else:
-                    _find_hits_generic(pl, hay, data, ti, out, query, len(hay))
-                has = any(c[2] is None or c[2] for c in out)
-        if not has and not data.isascii():
-            if nonascii is None:
-                try:
-                    data.decode("utf-8")
-                except UnicodeDecodeError:
-                    return True  # not UTF-8: the loader gives the error (or --encoding decodes it)
-                nonascii = data.translate(None, _ASCII_BYTES)
-                if plans is None:
-                    plans = _plans_for(query)
-            has = plans is None or _fuzzy_hit(plans[ti], hay, data, nonascii)
-        found.append(has)
-    return any(found) if query.any_term else all(found)
+def _could_match(data: bytes, query: Query, pre: _Prescreen | None = None) -> bool:
+    """False when the bytes rule every match out (see :class:`_Prescreen`)."""
+    return (pre or _Prescreen(query)).could_match(data)
 
 
-@lru_cache(maxsize=8)
-def _anchors_for(query: Query) -> tuple[tuple[bytes, bool] | None, ...]:
-    """Each term's ASCII anchor in bytes and whether it is case-sensitive (None: no anchor)."""
-    return tuple(None if t.anchor is None else (t.anchor.encode(), t.case_sensitive) for t in query.terms)
+class _Prescreen:
+    """The byte pre-screen of one query, built once per search.
 
+    A file is ruled out when a term's ASCII anchor (which every hit holds once
+    folded) is absent, or present only in words that are no hit (a word-form
+    term's anchor is a short prefix: "bla" for blair), and no token around a
+    non-ASCII character that could fold into it (an accent, a ligature, a
+    zero-width character) holds the anchor once folded."""
 
-@lru_cache(maxsize=8)
-def _plans_for(query: Query) -> list[_StreamTerm] | None:
-    """:func:`_stream_terms`, kept for the queries of this run (their caches grow as files are read)."""
-    return _stream_terms(query)
+    __slots__ = ("query", "anchors", "_plans", "_planned")
+
+    def __init__(self, query: Query) -> None:
+        self.query = query
+        self.anchors = tuple(None if t.anchor is None else (t.anchor.encode(), t.case_sensitive) for t in query.terms)
+        self._plans: list[_StreamTerm] | None = None
+        self._planned = False
+
+    @property
+    def plans(self) -> list[_StreamTerm] | None:
+        """The query's byte-level plans (their caches of words and tokens grow as files are read)."""
+        if not self._planned:
+            self._plans, self._planned = _stream_terms(self.query), True
+        return self._plans
+
+    def could_match(self, data: bytes) -> bool:
+        anchors, query = self.anchors, self.query
+        if len(anchors) == 1 and anchors[0] is not None and data.isascii():  # the usual case, quickly
+            a, sensitive = anchors[0]
+            if a not in (data if sensitive else data.lower()):
+                return False
+        low = None
+        nonascii: bytes | None = None
+        found = []
+        for ti, anchor in enumerate(anchors):
+            if anchor is None:
+                found.append(True)  # a regex or non-ASCII term: no cheap test
+                continue
+            a, sensitive = anchor
+            if sensitive:
+                hay = data
+            else:
+                if low is None:
+                    low = data.lower()
+                hay = low
+            has = a in hay
+            plans = self.plans if has or not data.isascii() else None
+            if has:
+                # decide the anchor's occurrences as the streaming count does (in bytes,
+                # with cached stems; one next to a non-ASCII character stays a maybe)
+                pl = plans[ti] if plans is not None else None
+                if pl is not None and not (pl.simple and not pl.word and pl.lit in hay):  # the literal: a hit
+                    out: list = []
+                    if pl.fast:
+                        _ascii_hits(pl, hay, data, ti, out, len(hay))
+                    else:
+                        _find_hits_generic(pl, hay, data, ti, out, query, len(hay))
+                    has = any(c[2] is None or c[2] for c in out)
+            if not has and not data.isascii():
+                if nonascii is None:
+                    try:
+                        data.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return True  # not UTF-8: the loader gives the error (or --encoding decodes it)
+                    nonascii = data.translate(None, _ASCII_BYTES)
+                has = plans is None or _fuzzy_hit(plans[ti], hay, data, nonascii)
+            found.append(has)
+        return any(found) if query.any_term else all(found)
 
 
 def _fuzzy_hit(pl: _StreamTerm, hay: bytes, raw: bytes, nonascii: bytes, limit: int | None = None) -> bool:
@@ -1050,7 +1061,7 @@ def _read_regular(path: str, cap: int, stream_from: int | None) -> tuple[bytes |
 
 
 def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_stream: bool,
-                 encoding: str | None, fmt: str | None) -> None:
+                 encoding: str | None, fmt: str | None, pre: _Prescreen | None = None) -> None:
     lp = p.lower()
     if p == "-" or lp.startswith(("http://", "https://")) or lp.endswith((".html", ".htm")) or fmt == "html":
         from .loaders import load
@@ -1069,7 +1080,7 @@ def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_
         from .loaders import read_bytes
 
         data = read_bytes(p, cap)  # also the one-line errors: missing, a directory, too big...
-    if encoding is None and b"\x00" not in data and not _could_match(data, query):
+    if encoding is None and b"\x00" not in data and not _could_match(data, query, pre):
         acc.searched += 1  # no term can occur: the file is ruled out on its bytes
         acc.note_text(data)
         return
