@@ -27,7 +27,7 @@ import os
 from functools import lru_cache
 
 #: Bump when the patterns built here change: cached databases are keyed by it.
-FORMAT = 2
+FORMAT = 3
 #: Compiled databases kept in the cache directory (the oldest go first).
 CACHE_FILES = 64
 
@@ -45,33 +45,73 @@ def hyperscan_module():
 
 @lru_cache(maxsize=1)
 def folding_chars() -> tuple[str, ...]:
-    """Every non-ASCII character (planes 0, 1 and 14) that folding or lowercasing
-    changes: the only ones that can stand for part of an ASCII anchor.
+    """Every non-ASCII character (planes 0, 1 and 14) whose fold is empty or holds
+    ASCII: the only ones that can stand for part of an ASCII anchor, lowercased
+    or not. :func:`osce_brief.search._fold_into` then decides each one exactly.
 
-    Found in bulk (one NFKD pass over all of them, C-level comparisons);
-    :func:`osce_brief.search._fold_into` then decides each one exactly.
+    Found in bulk (one NFKD pass over all characters, C-level comparisons), about
+    50 ms; kept in the cache directory with the folds, which then seed
+    :func:`osce_brief.textnorm.fold_char`'s cache.
     """
+    from . import textnorm
+
+    path = os.path.join(_cache_dir(), _table_name())
+    try:
+        import json
+
+        with open(path, encoding="utf-8") as fh:
+            got = json.load(fh)
+        chars, folds = got["chars"], got["folds"]
+        if len(chars) == len(folds):
+            textnorm._cache.update(zip(chars, folds))
+            return tuple(chars)
+    except Exception:  # noqa: BLE001 - missing or damaged: compute it
+        pass
     import itertools
     import operator
     import unicodedata
 
-    from .textnorm import _SPECIAL
-
     cps = itertools.chain(range(0x80, 0xAC00), range(0xD7A4, 0xD800), range(0xE000, 0x20000),
                           range(0xE0000, 0xE1000))  # (Hangul syllables decompose to Hangul only)
-    chars = [chr(i) for i in cps]
+    chars = list(map(chr, cps))
     nfkd = unicodedata.normalize("NFKD", "\x00".join(chars)).split("\x00")  # NUL parts them: no reordering across
     found = set(itertools.compress(chars, map(operator.ne, chars, nfkd)))
     found.update(itertools.compress(chars, map(unicodedata.combining, chars)))
-    found.update(itertools.compress(chars, map(operator.ne, chars, map(str.lower, chars))))
-    found.update(_SPECIAL)
-    return tuple(sorted(found))
+    # (the only characters whose lowercase holds ASCII, K and İ, decompose as well: a test checks)
+    found.update(textnorm._SPECIAL)
+    keep = []
+    for c in sorted(found):
+        f = textnorm.fold_char(c)
+        if f == "" or any(x < "\x80" for x in f):
+            keep.append((c, f))
+    _store_json(path, {"chars": "".join(c for c, _ in keep), "folds": [f for _, f in keep]})
+    return tuple(c for c, _ in keep)
+
+
+def _table_name() -> str:
+    import unicodedata
+    import zlib
+
+    from . import __version__
+    from .textnorm import _SPECIAL
+
+    special = zlib.crc32(repr(sorted(_SPECIAL.items())).encode())
+    return f"folds-{FORMAT}-{__version__}-{unicodedata.unidata_version}-{special:08x}.json"
+
+
+#: What a literal stands for (the second item of its meta).
+ANCHOR, FOLDS, ZERO = 0, 1, 2
 
 
 def _literals(plans, fold_into) -> tuple[list[bytes], list[tuple]]:
-    """The literals to look for, and for each: ``(term, is the anchor, bytes from
-    the match start to the candidate, ASCII characters allowed before the
-    candidate or None)``."""
+    """The literals to look for, and for each its meta: ``(term, kind, bytes from
+    the candidate to the match end, ASCII characters allowed before the candidate
+    or None, {next ASCII character: allowed before} for a ZERO)``.
+
+    A character that folds to one of the anchor's characters is looked for with
+    the ASCII character that must follow it (unless it may end the anchor); one
+    that folds to nothing alone (they are rare), and what follows it is checked
+    here. Fewer literals compile faster."""
     lits: list[bytes] = []
     meta: list[tuple] = []
     chars = folding_chars()
@@ -79,33 +119,31 @@ def _literals(plans, fold_into) -> tuple[list[bytes], list[tuple]]:
         anchor = pl.anchor.decode()
         n = len(anchor)
         lits.append(pl.anchor)
-        meta.append((ti, True, 0, None))
+        meta.append((ti, ANCHOR, len(pl.anchor), None, None))
         for c in chars:
             f = fold_into(c, anchor, pl.insensitive)
             if f is None:
                 continue
             e = c.encode()
-            # (the next ASCII character -> the ones allowed before)
-            follow: dict[str, frozenset | None] = {}
             if f == "":  # between two anchor characters
+                follow: dict[str, frozenset | None] = {}
                 for i in range(1, n):
-                    prev = follow.get(anchor[i]) or frozenset()
-                    follow[anchor[i]] = prev | {anchor[i - 1]}
+                    follow[anchor[i]] = (follow.get(anchor[i]) or frozenset()) | {anchor[i - 1]}
+                lits.append(e)
+                meta.append((ti, ZERO, len(e), None, follow))
             elif len(f) == 1:
                 pos = [i for i, ch in enumerate(anchor) if ch == f]
                 before = frozenset(anchor[i - 1] for i in pos) if all(i > 0 for i in pos) else None
                 if all(i < n - 1 for i in pos):
-                    for i in pos:
-                        follow[anchor[i + 1]] = before
+                    for nxt in sorted({anchor[i + 1] for i in pos}):
+                        lits.append(e + nxt.encode())
+                        meta.append((ti, FOLDS, len(e) + 1, before, None))
                 else:  # it may hold the anchor's end: nothing needs to follow
                     lits.append(e)
-                    meta.append((ti, False, 0, before))
+                    meta.append((ti, FOLDS, len(e), before, None))
             else:  # a ligature and the like: always a candidate
                 lits.append(e)
-                meta.append((ti, False, 0, None))
-            for nxt, before in sorted(follow.items()):
-                lits.append(e + nxt.encode())
-                meta.append((ti, False, 0, before))
+                meta.append((ti, FOLDS, len(e), None, None))
     return lits, meta
 
 
@@ -130,8 +168,6 @@ class ChunkScanner:
             flags = [hs.HS_FLAG_CASELESS if plans[m[0]].insensitive else 0 for m in meta]
             db = hs.Database(mode=hs.HS_MODE_BLOCK)
             db.compile(expressions=lits, ids=list(range(len(lits))), elements=len(lits), flags=flags, literal=True)
-            # the match ends; for each literal, the candidate is its first character
-            meta = [(ti, is_anchor, len(lit), before) for lit, (ti, is_anchor, _, before) in zip(lits, meta)]
             _cache_store(hs, key, db, meta)
             got = (db, meta)
         self.db, self.meta = got
@@ -150,13 +186,23 @@ class ChunkScanner:
         out: list[tuple[list[int], list[int]]] = [([], []) for _ in range(self.n_terms)]
         fuzzy: list[set[int]] = [set() for _ in range(self.n_terms)]
         ok = self._before_ok
-        for (ti, is_anchor, back, before), got in zip(self.meta, ends):
+        size = len(buf)
+        for (ti, kind, back, before, follow), got in zip(self.meta, ends):
             if not got:
                 continue
-            if is_anchor:
+            if kind == ANCHOR:
                 out[ti][0].extend(t - back for t in got if t <= limit)
-            else:
+            elif kind == FOLDS:
                 fuzzy[ti].update(p for p in (t - back for t in got) if p < limit and ok(buf, p, ti, before))
+            else:  # ZERO: an anchor character must follow, and the right one come before
+                lower = self.plans[ti].insensitive
+                for t in got:
+                    p = t - back
+                    if p >= limit or t >= size or buf[t] >= 0x80:
+                        continue
+                    nxt = chr(buf[t]).lower() if lower else chr(buf[t])
+                    if nxt in follow and ok(buf, p, ti, follow[nxt]):
+                        fuzzy[ti].add(p)
         for ti, s in enumerate(fuzzy):
             if s:
                 out[ti][1].extend(sorted(s))
@@ -222,8 +268,12 @@ def _cache_load(hs, key: str):
         with open(path, "rb") as fh:
             head = json.loads(fh.readline())
             blob = fh.read()
-        meta = [(int(ti), bool(a), int(back), None if before is None else frozenset(before))
-                for ti, a, back, before in head["meta"]]
+        def fs(x):
+            return None if x is None else frozenset(x)
+
+        meta = [(int(ti), int(kind), int(back), fs(before),
+                 None if follow is None else {k: fs(v) for k, v in follow.items()})
+                for ti, kind, back, before, follow in head["meta"]]
         if head.get("format") != FORMAT or len(blob) != head.get("size"):
             return None
         db = hs.loadb(blob, hs.HS_MODE_BLOCK)
@@ -233,6 +283,26 @@ def _cache_load(hs, key: str):
         return None
 
 
+def _store_json(path: str, obj) -> None:
+    """Write a JSON file into the cache directory atomically; failures are ignored."""
+    import json
+    import tempfile
+
+    d = os.path.dirname(path)
+    try:
+        os.makedirs(d, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(obj, fh, ensure_ascii=True)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:  # noqa: BLE001 - a read-only home, a full disk...: no cache
+        return
+
+
 def _cache_store(hs, key: str, db, meta) -> None:
     import json
     import tempfile
@@ -240,8 +310,12 @@ def _cache_store(hs, key: str, db, meta) -> None:
     d = _cache_dir()
     try:
         blob = hs.dumpb(db)
+        def ls(x):
+            return None if x is None else sorted(x)
+
         head = {"format": FORMAT, "size": len(blob),
-                "meta": [[ti, a, back, None if before is None else sorted(before)] for ti, a, back, before in meta]}
+                "meta": [[ti, kind, back, ls(before), None if follow is None else {k: ls(v) for k, v in follow.items()}]
+                         for ti, kind, back, before, follow in meta]}
         os.makedirs(d, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
         try:
@@ -252,7 +326,7 @@ def _cache_store(hs, key: str, db, meta) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
-        names = [os.path.join(d, x) for x in os.listdir(d) if not x.startswith(".")]
+        names = [os.path.join(d, x) for x in os.listdir(d) if not x.startswith((".", "folds-"))]
         if len(names) > CACHE_FILES:
             names.sort(key=lambda x: os.stat(x).st_mtime)
             for x in names[: len(names) - CACHE_FILES]:
