@@ -24,10 +24,11 @@ cache is only an optimisation: any failure to read or write it is ignored.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 
 #: Bump when the patterns built here change: cached databases are keyed by it.
-FORMAT = 3
+FORMAT = 5
 #: Compiled databases kept in the cache directory (the oldest go first).
 CACHE_FILES = 64
 
@@ -99,19 +100,33 @@ def _table_name() -> str:
     return f"folds-{FORMAT}-{__version__}-{unicodedata.unidata_version}-{special:08x}.json"
 
 
-#: What a literal stands for (the second item of its meta).
-ANCHOR, FOLDS, ZERO = 0, 1, 2
+_RUN = re.compile(rb"[\x80-\xff]*")
+_ASCII = re.compile(rb"[\x00-\x7f]*")
+
+#: What a literal stands for (the second item of its meta): the anchor; a character
+#: that may fold into it (the one before it checked); one that folds to nothing (the
+#: characters around it checked); one that opens a run of non-ASCII characters (the
+#: folded run and the ASCII after it checked against the anchor).
+ANCHOR, FOLDS, ZERO, RUN = 0, 1, 2, 3
 
 
 def _literals(plans, fold_into) -> tuple[list[bytes], list[tuple]]:
     """The literals to look for, and for each its meta: ``(term, kind, bytes from
     the candidate to the match end, ASCII characters allowed before the candidate
-    or None, {next ASCII character: allowed before} for a ZERO)``.
+    or None, {next ASCII character: allowed before} for a ZERO or the anchor
+    positions the character may stand for, for a RUN)``.
 
-    A character that folds to one of the anchor's characters is looked for with
-    the ASCII character that must follow it (unless it may end the anchor); one
-    that folds to nothing alone (they are rare), and what follows it is checked
-    here. Fewer literals compile faster."""
+    Take an occurrence of the anchor (once folded) that holds non-ASCII
+    characters, and a run of them in it. Unless the run is the whole occurrence,
+    an ASCII character of the anchor stands right before it or right after it.
+    So a character folding to ``anchor[i]`` is looked for with ``anchor[i-1]``
+    before it, and with ``anchor[i+1]`` after it (then the character before it
+    is checked here, as the pure-Python scan does); alone when it may open the
+    anchor. Where a run may start, the run, folded, and the ASCII after it must
+    go on as the anchor does. A character that folds to nothing is looked for alone (they are
+    rare), and what stands around it is checked here. Each occurrence then gives
+    a candidate in its token: fewer literals, fewer matches. The checks done
+    here keep only what the pure-Python scan would find, or more."""
     lits: list[bytes] = []
     meta: list[tuple] = []
     chars = folding_chars()
@@ -132,15 +147,18 @@ def _literals(plans, fold_into) -> tuple[list[bytes], list[tuple]]:
                 lits.append(e)
                 meta.append((ti, ZERO, len(e), None, follow))
             elif len(f) == 1:
-                pos = [i for i, ch in enumerate(anchor) if ch == f]
-                before = frozenset(anchor[i - 1] for i in pos) if all(i > 0 for i in pos) else None
-                if all(i < n - 1 for i in pos):
-                    for nxt in sorted({anchor[i + 1] for i in pos}):
-                        lits.append(e + nxt.encode())
-                        meta.append((ti, FOLDS, len(e) + 1, before, None))
-                else:  # it may hold the anchor's end: nothing needs to follow
+                pos = tuple(i for i, ch in enumerate(anchor) if ch == f)
+                if 0 in pos:  # it may open the anchor: alone, what follows checked here
                     lits.append(e)
-                    meta.append((ti, FOLDS, len(e), before, None))
+                    meta.append((ti, RUN, len(e), None, pos))
+                    continue
+                before = frozenset(anchor[i - 1] for i in pos)
+                for prev in sorted(before):
+                    lits.append(prev.encode() + e)
+                    meta.append((ti, RUN, len(e), None, pos))
+                for nxt in sorted({anchor[i + 1] for i in pos if i < n - 1}):
+                    lits.append(e + nxt.encode())
+                    meta.append((ti, FOLDS, len(e) + 1, before, None))
             else:  # a ligature and the like: always a candidate
                 lits.append(e)
                 meta.append((ti, FOLDS, len(e), None, None))
@@ -172,6 +190,8 @@ class ChunkScanner:
             got = (db, meta)
         self.db, self.meta = got
         self.scratch = hs.Scratch(self.db)
+        self.anchors = [pl.anchor.decode() for pl in plans]
+        self.folded_runs: dict[bytes, str] = {}  # runs of non-ASCII bytes -> their fold
 
     def scan(self, buf: bytes, limit: int) -> list[tuple[list[int], list[int]]]:
         """For each term: the anchor's start offsets (ascending, each occurrence
@@ -194,6 +214,9 @@ class ChunkScanner:
                 out[ti][0].extend(t - back for t in got if t <= limit)
             elif kind == FOLDS:
                 fuzzy[ti].update(p for p in (t - back for t in got) if p < limit and ok(buf, p, ti, before))
+            elif kind == RUN:
+                run_ok = self._run_ok
+                fuzzy[ti].update(p for p in (t - back for t in got) if p < limit and run_ok(buf, p, ti, follow))
             else:  # ZERO: an anchor character must follow, and the right one come before
                 lower = self.plans[ti].insensitive
                 for t in got:
@@ -207,6 +230,52 @@ class ChunkScanner:
             if s:
                 out[ti][1].extend(sorted(s))
         return out
+
+    def _run_ok(self, buf: bytes, p: int, ti: int, positions: tuple[int, ...]) -> bool:
+        """Can the anchor stand at ``p`` as its character at one of ``positions``?
+        The characters before it must read as the anchor's start (kept when one
+        of them is non-ASCII), and the run of non-ASCII characters at ``p``,
+        folded, then the ASCII after it, as the rest of the anchor (or as its
+        start, when the text runs out or another non-ASCII character comes first)."""
+        pl = self.plans[ti]
+        head_b = pl.anchor  # (lowercase when the term is case-insensitive)
+        text = None
+        for j in positions:
+            if p < j:
+                continue
+            seg = buf[p - j : p]
+            if seg.isascii() and (seg.lower() if pl.insensitive else seg) != head_b[:j]:
+                continue
+            if text is None:
+                text = self._run_text(buf, p, ti)
+                if text is None:
+                    return True
+            need = self.anchors[ti][j:]
+            if text.startswith(need) or (len(text) < len(need) and need.startswith(text)):
+                return True
+        return False
+
+    def _run_text(self, buf: bytes, p: int, ti: int) -> str | None:
+        """The run of non-ASCII characters at ``p``, folded, then the ASCII after it
+        (as long as the anchor); None when that cannot be read (keep the candidate)."""
+        m = _RUN.match(buf, p, p + 64)
+        k = m.end()
+        if k == p + 64:
+            return None  # a very long run
+        raw = buf[p:k]
+        run = self.folded_runs.get(raw)
+        if run is None:
+            from .textnorm import fold_str
+
+            try:
+                run = fold_str(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                return None  # not UTF-8 here
+            if len(self.folded_runs) < 65536:
+                self.folded_runs[raw] = run
+        tail = _ASCII.match(buf, k, k + len(self.anchors[ti])).group()
+        text = run + tail.decode("ascii")
+        return text.lower() if self.plans[ti].insensitive else text
 
     def _before_ok(self, buf: bytes, p: int, ti: int, before: frozenset | None) -> bool:
         """Can the character before ``p`` end in one of ``before``? (ASCII: it is
@@ -271,8 +340,14 @@ def _cache_load(hs, key: str):
         def fs(x):
             return None if x is None else frozenset(x)
 
-        meta = [(int(ti), int(kind), int(back), fs(before),
-                 None if follow is None else {k: fs(v) for k, v in follow.items()})
+        def rule(kind, follow):
+            if follow is None:
+                return None
+            if kind == RUN:
+                return tuple(int(j) for j in follow)
+            return {k: fs(v) for k, v in follow.items()}
+
+        meta = [(int(ti), int(kind), int(back), fs(before), rule(kind, follow))
                 for ti, kind, back, before, follow in head["meta"]]
         if head.get("format") != FORMAT or len(blob) != head.get("size"):
             return None
@@ -314,7 +389,8 @@ def _cache_store(hs, key: str, db, meta) -> None:
             return None if x is None else sorted(x)
 
         head = {"format": FORMAT, "size": len(blob),
-                "meta": [[ti, kind, back, ls(before), None if follow is None else {k: ls(v) for k, v in follow.items()}]
+                "meta": [[ti, kind, back, ls(before),
+                          None if follow is None else list(follow) if kind == RUN else {k: ls(v) for k, v in follow.items()}]
                          for ti, kind, back, before, follow in meta]}
         os.makedirs(d, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
