@@ -192,6 +192,7 @@ class ChunkScanner:
         self.scratch = hs.Scratch(self.db)
         self.anchors = [pl.anchor.decode() for pl in plans]
         self.folded_runs: dict[bytes, str] = {}  # runs of non-ASCII bytes -> their fold
+        self.runs_ok: dict[tuple, bool] = {}  # see _run_ok
 
     def scan(self, buf: bytes, limit: int) -> list[tuple[list[int], list[int]]]:
         """For each term: the anchor's start offsets (ascending, each occurrence
@@ -236,7 +237,20 @@ class ChunkScanner:
         The characters before it must read as the anchor's start (kept when one
         of them is non-ASCII), and the run of non-ASCII characters at ``p``,
         folded, then the ASCII after it, as the rest of the anchor (or as its
-        start, when the text runs out or another non-ASCII character comes first)."""
+        start, when the text runs out or another non-ASCII character comes first).
+        Decided once per distinct stretch of bytes (names recur)."""
+        n = len(self.anchors[ti])
+        k = _RUN.match(buf, p, p + 64).end()
+        a = max(0, p - positions[-1])
+        key = (ti, positions, p - a, buf[a : k + n])
+        got = self.runs_ok.get(key)
+        if got is None:
+            got = self._run_ok_now(buf, p, ti, positions)
+            if len(self.runs_ok) < 65536:
+                self.runs_ok[key] = got
+        return got
+
+    def _run_ok_now(self, buf: bytes, p: int, ti: int, positions: tuple[int, ...]) -> bool:
         pl = self.plans[ti]
         head_b = pl.anchor  # (lowercase when the term is case-insensitive)
         text = None
