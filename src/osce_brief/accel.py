@@ -7,15 +7,15 @@ With the ``hyperscan`` package installed, one pass finds both:
 
 - the anchor itself (caseless when the term is), every occurrence;
 - every character whose fold could be part of the anchor (an accent, a
-  ligature, a zero-width character) in the context the pure-Python scan
-  requires: the last non-ASCII character of an occurrence is followed by the
-  rest of the anchor in ASCII (checked by Hyperscan), and preceded by the
-  anchor's previous character (checked here, per candidate).
+  ligature, a zero-width character) where a run of such characters could be
+  part of an occurrence: alone when it may open the anchor, else after the
+  anchor character that would stand before it (see :func:`_literals`); the
+  run, folded, and the ASCII around it are then checked against the anchor.
 
 The candidates then go through the same checks as without it, so the counts are
 the same either way (the tests run both). ``BRIEF_NO_ACCEL=1`` turns it off.
 
-Compiling the patterns for a term takes Hyperscan about 0.1 s, so compiled
+Building and compiling the patterns for a new term takes about 0.15 s, so compiled
 databases are kept in ``$XDG_CACHE_HOME/osce_brief`` (``~/.cache/osce_brief``;
 ``BRIEF_CACHE_DIR`` overrides it), at most :data:`CACHE_FILES` of them. The
 cache is only an optimisation: any failure to read or write it is ignored.
@@ -28,7 +28,7 @@ import re
 from functools import lru_cache
 
 #: Bump when the patterns built here change: cached databases are keyed by it.
-FORMAT = 5
+FORMAT = 7
 #: Compiled databases kept in the cache directory (the oldest go first).
 CACHE_FILES = 64
 
@@ -104,29 +104,28 @@ _RUN = re.compile(rb"[\x80-\xff]*")
 _ASCII = re.compile(rb"[\x00-\x7f]*")
 
 #: What a literal stands for (the second item of its meta): the anchor; a character
-#: that may fold into it (the one before it checked); one that folds to nothing (the
-#: characters around it checked); one that opens a run of non-ASCII characters (the
-#: folded run and the ASCII after it checked against the anchor).
-ANCHOR, FOLDS, ZERO, RUN = 0, 1, 2, 3
+#: that is always a candidate; one that opens a run of non-ASCII characters (the run,
+#: folded, and the ASCII around it checked against the anchor).
+ANCHOR, FOLDS, RUN = 0, 1, 3
 
 
 def _literals(plans, fold_into) -> tuple[list[bytes], list[tuple]]:
     """The literals to look for, and for each its meta: ``(term, kind, bytes from
-    the candidate to the match end, ASCII characters allowed before the candidate
-    or None, {next ASCII character: allowed before} for a ZERO or the anchor
-    positions the character may stand for, for a RUN)``.
+    the candidate to the match end, the anchor positions the candidate may stand
+    at for a RUN)``.
 
     Take an occurrence of the anchor (once folded) that holds non-ASCII
-    characters, and a run of them in it. Unless the run is the whole occurrence,
-    an ASCII character of the anchor stands right before it or right after it.
-    So a character folding to ``anchor[i]`` is looked for with ``anchor[i-1]``
-    before it, and with ``anchor[i+1]`` after it (then the character before it
-    is checked here, as the pure-Python scan does); alone when it may open the
-    anchor. Where a run may start, the run, folded, and the ASCII after it must
-    go on as the anchor does. A character that folds to nothing is looked for alone (they are
-    rare), and what stands around it is checked here. Each occurrence then gives
-    a candidate in its token: fewer literals, fewer matches. The checks done
-    here keep only what the pure-Python scan would find, or more."""
+    characters, and a run of them in it. Either the run opens the occurrence,
+    and its first character folds to something that holds the anchor's first
+    character, or an ASCII character of the anchor stands right before it. So a
+    character that may open the anchor (and a ligature and the like) is looked
+    for alone, and any other that folds into the anchor (or to nothing) with the
+    anchor characters that may stand before it. Then the run it opens, folded,
+    and the ASCII after it must read as the rest of the anchor, and the ASCII
+    before it as the anchor's start: checked here for each candidate, once per
+    distinct stretch of bytes. Each occurrence gives a candidate in its token,
+    and few others do: a letter common in the text (W&P's "Ã") matches only
+    after the anchor character that would stand before it."""
     lits: list[bytes] = []
     meta: list[tuple] = []
     chars = folding_chars()
@@ -134,34 +133,25 @@ def _literals(plans, fold_into) -> tuple[list[bytes], list[tuple]]:
         anchor = pl.anchor.decode()
         n = len(anchor)
         lits.append(pl.anchor)
-        meta.append((ti, ANCHOR, len(pl.anchor), None, None))
+        meta.append((ti, ANCHOR, len(pl.anchor), None))
         for c in chars:
             f = fold_into(c, anchor, pl.insensitive)
             if f is None:
                 continue
             e = c.encode()
-            if f == "":  # between two anchor characters
-                follow: dict[str, frozenset | None] = {}
-                for i in range(1, n):
-                    follow[anchor[i]] = (follow.get(anchor[i]) or frozenset()) | {anchor[i - 1]}
+            if len(f) > 1 or (f and anchor[0] == f):  # a ligature, or it may open the anchor: alone
+                pos = tuple(i for i, ch in enumerate(anchor) if ch == f) if len(f) == 1 else None
                 lits.append(e)
-                meta.append((ti, ZERO, len(e), None, follow))
-            elif len(f) == 1:
-                pos = tuple(i for i, ch in enumerate(anchor) if ch == f)
-                if 0 in pos:  # it may open the anchor: alone, what follows checked here
-                    lits.append(e)
-                    meta.append((ti, RUN, len(e), None, pos))
-                    continue
-                before = frozenset(anchor[i - 1] for i in pos)
-                for prev in sorted(before):
-                    lits.append(prev.encode() + e)
-                    meta.append((ti, RUN, len(e), None, pos))
-                for nxt in sorted({anchor[i + 1] for i in pos if i < n - 1}):
-                    lits.append(e + nxt.encode())
-                    meta.append((ti, FOLDS, len(e) + 1, before, None))
-            else:  # a ligature and the like: always a candidate
-                lits.append(e)
-                meta.append((ti, FOLDS, len(e), None, None))
+                meta.append((ti, RUN, len(e), pos) if pos else (ti, FOLDS, len(e), None))
+                continue
+            # after the anchor character before it: its position(s), by that character
+            after: dict[str, list[int]] = {}
+            for i in range(1, n):
+                if f == "" or anchor[i] == f:
+                    after.setdefault(anchor[i - 1], []).append(i)
+            for prev, pos in sorted(after.items()):
+                lits.append(prev.encode() + e)
+                meta.append((ti, RUN, len(e), tuple(pos)))
     return lits, meta
 
 
@@ -206,27 +196,16 @@ class ChunkScanner:
         self.db.scan(buf, match_event_handler=on_match, scratch=self.scratch)
         out: list[tuple[list[int], list[int]]] = [([], []) for _ in range(self.n_terms)]
         fuzzy: list[set[int]] = [set() for _ in range(self.n_terms)]
-        ok = self._before_ok
-        size = len(buf)
-        for (ti, kind, back, before, follow), got in zip(self.meta, ends):
+        for (ti, kind, back, positions), got in zip(self.meta, ends):
             if not got:
                 continue
             if kind == ANCHOR:
                 out[ti][0].extend(t - back for t in got if t <= limit)
             elif kind == FOLDS:
-                fuzzy[ti].update(p for p in (t - back for t in got) if p < limit and ok(buf, p, ti, before))
-            elif kind == RUN:
+                fuzzy[ti].update(p for p in (t - back for t in got) if p < limit)
+            else:  # RUN
                 run_ok = self._run_ok
-                fuzzy[ti].update(p for p in (t - back for t in got) if p < limit and run_ok(buf, p, ti, follow))
-            else:  # ZERO: an anchor character must follow, and the right one come before
-                lower = self.plans[ti].insensitive
-                for t in got:
-                    p = t - back
-                    if p >= limit or t >= size or buf[t] >= 0x80:
-                        continue
-                    nxt = chr(buf[t]).lower() if lower else chr(buf[t])
-                    if nxt in follow and ok(buf, p, ti, follow[nxt]):
-                        fuzzy[ti].add(p)
+                fuzzy[ti].update(p for p in (t - back for t in got) if p < limit and run_ok(buf, p, ti, positions))
         for ti, s in enumerate(fuzzy):
             if s:
                 out[ti][1].extend(sorted(s))
@@ -291,28 +270,6 @@ class ChunkScanner:
         text = run + tail.decode("ascii")
         return text.lower() if self.plans[ti].insensitive else text
 
-    def _before_ok(self, buf: bytes, p: int, ti: int, before: frozenset | None) -> bool:
-        """Can the character before ``p`` end in one of ``before``? (ASCII: it is
-        one of them; non-ASCII: its fold ends with one, or it folds to nothing.)"""
-        if before is None:
-            return True
-        if p == 0:
-            return False
-        b = buf[p - 1]
-        pl = self.plans[ti]
-        if b < 0x80:
-            ch = chr(b).lower() if pl.insensitive else chr(b)
-            return ch in before
-        k = p - 1
-        while k > 0 and k > p - 4 and 0x80 <= buf[k] < 0xC0:
-            k -= 1
-        try:
-            c = buf[k:p].decode("utf-8")
-        except UnicodeDecodeError:
-            return True  # not UTF-8 here: keep the candidate
-        f = self.fold_into(c, pl.anchor.decode(), pl.insensitive)
-        return f is not None and (f == "" or f[-1] in before)
-
 
 # ---------------------------------------------------------------- the cache of compiled databases
 def _cache_dir() -> str:
@@ -351,18 +308,8 @@ def _cache_load(hs, key: str):
         with open(path, "rb") as fh:
             head = json.loads(fh.readline())
             blob = fh.read()
-        def fs(x):
-            return None if x is None else frozenset(x)
-
-        def rule(kind, follow):
-            if follow is None:
-                return None
-            if kind == RUN:
-                return tuple(int(j) for j in follow)
-            return {k: fs(v) for k, v in follow.items()}
-
-        meta = [(int(ti), int(kind), int(back), fs(before), rule(kind, follow))
-                for ti, kind, back, before, follow in head["meta"]]
+        meta = [(int(ti), int(kind), int(back), None if pos is None else tuple(int(j) for j in pos))
+                for ti, kind, back, pos in head["meta"]]
         if head.get("format") != FORMAT or len(blob) != head.get("size"):
             return None
         db = hs.loadb(blob, hs.HS_MODE_BLOCK)
@@ -399,13 +346,8 @@ def _cache_store(hs, key: str, db, meta) -> None:
     d = _cache_dir()
     try:
         blob = hs.dumpb(db)
-        def ls(x):
-            return None if x is None else sorted(x)
-
         head = {"format": FORMAT, "size": len(blob),
-                "meta": [[ti, kind, back, ls(before),
-                          None if follow is None else list(follow) if kind == RUN else {k: ls(v) for k, v in follow.items()}]
-                         for ti, kind, back, before, follow in meta]}
+                "meta": [[ti, kind, back, None if pos is None else list(pos)] for ti, kind, back, pos in meta]}
         os.makedirs(d, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
         try:
