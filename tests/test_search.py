@@ -390,3 +390,9 @@ def test_empty_directory_is_bad_input(invoke, tmp_path):
     r = invoke("search", "treaty", str(tmp_path))
     assert r.exit_code == ExitCode.USAGE
     assert r.stderr.count("\n") == 1 and "no .txt or .md files in" in r.stderr
+
+
+def test_a_regex_match_beside_one_that_crosses_a_blank_line_is_kept():
+    # (found by Hypothesis: the two matches touched, were merged, and the merged span was dropped)
+    q = S.compile_query([r"a\s+b"], regex=True, case="sensitive")
+    assert S.find_hits(q, "a ba\n\nb") == [[(0, 3)]]

@@ -5,6 +5,7 @@ Each property compares the search engine with a plain ``re`` scan of random text
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -15,7 +16,7 @@ from osce_brief import parse
 from osce_brief import search as S
 from osce_brief.textnorm import fold, fold_str
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(os.environ.get("BRIEF_PROP_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ascii_text = st.text(alphabet="abcAB .,\n'-", max_size=120)
 ascii_term = st.text(alphabet="abcAB", min_size=1, max_size=4)

@@ -134,8 +134,11 @@ class Term:
     stemmed_lc: re.Pattern | None = None  # for lowercased ASCII text (fast literal scans)
     anchor: str | None = None  # ASCII text every hit holds once folded (lowercase if case-insensitive)
 
-    def spans(self, folded: str, start: int = 0, end: int | None = None, lower: str | None = None) -> list[tuple[int, int]]:
-        """Non-empty match spans in ``folded[start:end]``, sorted and merged.
+    def spans(self, folded: str, start: int = 0, end: int | None = None, lower: str | None = None,
+              merge: bool = True) -> list[tuple[int, int]]:
+        """Non-empty match spans in ``folded[start:end]``, sorted and merged
+        (``merge`` False: each match as found, for a regex whose matches are
+        checked one by one).
 
         ``lower`` may give ``folded.lower()``; case-insensitive ASCII terms then
         scan it with case-sensitive patterns, which is much faster.
@@ -145,6 +148,8 @@ class Term:
         if lower is not None and self.literal_lc is not None:
             folded, literal, stemmed = lower, self.literal_lc, self.stemmed_lc
         out = [(m.start(), m.end()) for m in literal.finditer(folded, start, end) if m.end() > m.start()]
+        if not merge:
+            return out
         if stemmed is not None:
             extra = []
             pat, stems, pos = stemmed, self.stems, start
@@ -301,11 +306,14 @@ def find_hits(query: Query, source: str | Folded) -> list[list[tuple[int, int]]]
     out = []
     src = f.source
     for t in query.terms:
-        spans = t.spans(f.text, lower=lower)
-        if not f.identity:
-            spans = merge_spans([f.to_source(s, e) for s, e in spans])
-        if t.regex:  # a hit never runs across a blank line (passages never do)
-            spans = [(s, e) for s, e in spans if "\n" not in src[s:e] or not _BLANK_LINE.search(src, s, e)]
+        if t.regex:  # a hit never runs across a blank line (passages never do): each match checked
+            spans = [f.to_source(s, e) for s, e in t.spans(f.text, lower=lower, merge=False)]
+            spans = merge_spans(sorted((s, e) for s, e in spans
+                                       if "\n" not in src[s:e] or not _BLANK_LINE.search(src, s, e)))
+        else:
+            spans = t.spans(f.text, lower=lower)
+            if not f.identity:
+                spans = merge_spans([f.to_source(s, e) for s, e in spans])
         out.append(spans)
     return out
 
