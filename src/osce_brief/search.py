@@ -1632,7 +1632,7 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
         st = _StreamState(query, plans, nterms, unit, context, first_only)
         st.gut = b"project gutenberg" in head[:20000].lower()
         st.scanner = _scanner_for(plans)
-        from .parallel import FAILED, in_child, second_cpu
+        from .parallel import second_cpu, share
 
         if workers is None:
             workers = 2 if not first_only and second_cpu() else 1
@@ -1648,30 +1648,38 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
                     workers = 1  # the end line is further on: one process finds it
                 st.gut_start, st.gut_end = start, end
             del low
-        mid = _boundary(fh, size // 2) if workers >= 2 and size >= 2 * _CHUNK else None
-        if mid is None:
+        starts = [0]
+        if workers >= 2 and size >= 2 * _CHUNK:
+            # pieces cut at blank lines, taken from one queue by two processes
+            # (some parts of a file cost more than others)
+            step = _CHUNK // 2
+            for k in range(1, -(-size // step)):
+                b = _boundary(fh, k * step)
+                if b is not None and starts[-1] < b < size:
+                    starts.append(b)
+        if len(starts) == 1:
+            fh.seek(0)
             st.scan(fh, 0, None, first=True)
             return st.passages, st.hits
-        def second_half() -> tuple[int, int]:
-            child = _StreamState(query, plans, nterms, unit, context, False)
-            child.gut, child.gut_start, child.gut_end = st.gut, st.gut_start, st.gut_end
-            child.scanner = st.scanner
-            with open(path, "rb") as fh2:
-                child.scan(fh2, mid, None)
-            return child.passages, child.hits
+        pieces = list(zip(starts, starts[1:] + [None]))
+        files: dict[int, object] = {}
 
-        wait = in_child(second_half)
+        def piece(i: int) -> tuple[int, int]:
+            one = _StreamState(query, plans, nterms, unit, context, False)
+            one.gut, one.gut_start, one.gut_end = st.gut, st.gut_start, st.gut_end
+            one.scanner = st.scanner
+            pid = os.getpid()
+            if pid not in files:
+                files[pid] = open(path, "rb")  # noqa: SIM115 - one per process, closed below
+            one.scan(files[pid], pieces[i][0], pieces[i][1], first=i == 0)
+            return one.passages, one.hits
+
         try:
-            st.scan(fh, 0, mid, first=True)
+            got = share(len(pieces), piece)
         finally:
-            got = wait()
-        if got is FAILED:  # the child failed: count its half here
-            st2 = _StreamState(query, plans, nterms, unit, context, False)
-            st2.gut, st2.gut_start, st2.gut_end = st.gut, st.gut_start, st.gut_end
-            st2.scanner = st.scanner
-            st2.scan(fh, mid, None)
-            got = (st2.passages, st2.hits)
-        return st.passages + got[0], st.hits + got[1]
+            for f in files.values():
+                f.close()  # type: ignore[attr-defined]
+        return sum(g[0] for g in got), sum(g[1] for g in got)  # type: ignore[index]
 
 
 def _scanner_for(plans: list[_StreamTerm] | None):
