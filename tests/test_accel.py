@@ -118,3 +118,18 @@ def test_cache_is_pruned_and_optional(tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEF_CACHE_DIR", str(blocker))  # the cache cannot be written: no error
     sc = accel.ChunkScanner(hs, S._stream_terms(S.compile_query(["delta"])), S._fold_into)
     assert sc.scan(b"delta", 5)[0][0] == [0]
+
+
+def test_cache_falls_back_to_a_private_temporary_folder(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".cache").write_text("a file where the cache folder would go")  # cannot be created
+    monkeypatch.delenv("BRIEF_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    accel._cache_dir_for.cache_clear()
+    d = accel._cache_dir()
+    assert d.startswith(str(tmp_path / "tmp")) and d.endswith("hyperscan")
+    accel._cache_dir_for.cache_clear()

@@ -272,12 +272,38 @@ class ChunkScanner:
 
 
 # ---------------------------------------------------------------- the cache of compiled databases
+@lru_cache(maxsize=4)
+def _cache_dir_for(given: str | None, xdg: str | None, home: str) -> str:
+    if given:
+        return os.path.join(given, "hyperscan")
+    d = os.path.join(xdg or os.path.join(home, ".cache"), "osce_brief", "hyperscan")
+    try:
+        os.makedirs(d, exist_ok=True)
+        if os.access(d, os.W_OK):
+            return d
+    except OSError:
+        pass
+    # a read-only home (a sandbox, CI): a private folder in the temporary directory
+    import tempfile
+
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    t = os.path.join(tempfile.gettempdir(), f"osce_brief-{uid}")
+    try:
+        os.makedirs(t, mode=0o700, exist_ok=True)
+        st = os.stat(t)
+        if hasattr(os, "getuid") and (st.st_uid != uid or st.st_mode & 0o077):
+            return d  # not ours alone: no cache there
+    except OSError:
+        return d
+    return os.path.join(t, "hyperscan")
+
+
 def _cache_dir() -> str:
-    d = os.environ.get("BRIEF_CACHE_DIR")
-    if not d:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        d = os.path.join(base, "osce_brief")
-    return os.path.join(d, "hyperscan")
+    """``$BRIEF_CACHE_DIR/hyperscan``, else ``$XDG_CACHE_HOME/osce_brief/hyperscan``
+    (``~/.cache/...``), else, when that cannot be written, a private folder in the
+    temporary directory."""
+    return _cache_dir_for(os.environ.get("BRIEF_CACHE_DIR"), os.environ.get("XDG_CACHE_HOME"),
+                          os.path.expanduser("~"))
 
 
 def _cache_key(hs, plans) -> str:
