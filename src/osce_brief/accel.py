@@ -28,7 +28,7 @@ import re
 from functools import lru_cache
 
 #: Bump when the patterns built here change: cached databases are keyed by it.
-FORMAT = 7
+FORMAT = 8
 #: Compiled databases kept in the cache directory (the oldest go first).
 CACHE_FILES = 64
 
@@ -106,7 +106,7 @@ _ASCII = re.compile(rb"[\x00-\x7f]*")
 #: What a literal stands for (the second item of its meta): the anchor; a character
 #: that is always a candidate; one that opens a run of non-ASCII characters (the run,
 #: folded, and the ASCII around it checked against the anchor).
-ANCHOR, FOLDS, RUN = 0, 1, 3
+ANCHOR, FOLDS, RUN = 0, 1, 2
 
 
 def _literals(plans, fold_into) -> tuple[list[bytes], list[tuple]]:
@@ -165,9 +165,7 @@ class ChunkScanner:
     """
 
     def __init__(self, hs, plans, fold_into) -> None:
-        self.hs = hs
         self.plans = plans
-        self.fold_into = fold_into
         self.n_terms = len(plans)
         key = _cache_key(hs, plans)
         got = _cache_load(hs, key)
@@ -224,12 +222,12 @@ class ChunkScanner:
         key = (ti, positions, p - a, buf[a : k + n])
         got = self.runs_ok.get(key)
         if got is None:
-            got = self._run_ok_now(buf, p, ti, positions)
+            got = self._run_ok_now(buf, p, k, ti, positions)
             if len(self.runs_ok) < 65536:
                 self.runs_ok[key] = got
         return got
 
-    def _run_ok_now(self, buf: bytes, p: int, ti: int, positions: tuple[int, ...]) -> bool:
+    def _run_ok_now(self, buf: bytes, p: int, k: int, ti: int, positions: tuple[int, ...]) -> bool:
         pl = self.plans[ti]
         head_b = pl.anchor  # (lowercase when the term is case-insensitive)
         text = None
@@ -240,7 +238,7 @@ class ChunkScanner:
             if seg.isascii() and (seg.lower() if pl.insensitive else seg) != head_b[:j]:
                 continue
             if text is None:
-                text = self._run_text(buf, p, ti)
+                text = self._run_text(buf, p, k, ti)
                 if text is None:
                     return True
             need = self.anchors[ti][j:]
@@ -248,11 +246,9 @@ class ChunkScanner:
                 return True
         return False
 
-    def _run_text(self, buf: bytes, p: int, ti: int) -> str | None:
-        """The run of non-ASCII characters at ``p``, folded, then the ASCII after it
-        (as long as the anchor); None when that cannot be read (keep the candidate)."""
-        m = _RUN.match(buf, p, p + 64)
-        k = m.end()
+    def _run_text(self, buf: bytes, p: int, k: int, ti: int) -> str | None:
+        """The run of non-ASCII characters ``buf[p:k]``, folded, then the ASCII after
+        it (as long as the anchor); None when that cannot be read (keep the candidate)."""
         if k == p + 64:
             return None  # a very long run
         raw = buf[p:k]
