@@ -82,6 +82,10 @@ def test_share_without_fork(monkeypatch):
     assert parallel.share(5, lambda i: -i) == [0, -1, -2, -3, -4]
 
 
+def test_share_takes_its_most_items_without_blocking():
+    assert parallel.share(parallel.MAX_SHARED, lambda i: i) == list(range(parallel.MAX_SHARED))
+
+
 def test_share_refuses_too_many_items():
     with pytest.raises(ValueError):
         parallel.share(parallel.MAX_SHARED + 1, lambda i: i)

@@ -90,8 +90,9 @@ def in_child(work: Callable[[], object]) -> Callable[[], object]:
     return wait
 
 
-#: :func:`share` takes at most this many items (their tokens must fit in a pipe).
-MAX_SHARED = 30000
+#: :func:`share` takes at most this many items: their 2-byte tokens are written to
+#: a pipe before anyone reads it, and every POSIX pipe holds 4 KB.
+MAX_SHARED = 2048
 
 
 def share(n: int, work: Callable[[int], object],
@@ -117,16 +118,17 @@ def share(n: int, work: Callable[[int], object],
         return [work(i) for i in range(n)]
     tokens = b"".join(i.to_bytes(2, "little") for i in range(n))
     try:
-        view = memoryview(tokens)
-        while view:  # all fit in the pipe (64 KB) before anyone reads
-            view = view[os.write(w, view) :]
+        os.set_blocking(w, False)  # never wait here: nobody reads yet
+        written = os.write(w, tokens)
         os.close(w)
     except OSError:  # pragma: no cover - a pipe too small for the tokens
-        os.close(r)
+        written = -1
         try:
             os.close(w)
         except OSError:
             pass
+    if written != len(tokens):  # pragma: no cover
+        os.close(r)
         return [work(i) for i in range(n)]
 
     def drain() -> dict[int, object]:

@@ -1632,7 +1632,7 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
         st = _StreamState(query, plans, nterms, unit, context, first_only)
         st.gut = b"project gutenberg" in head[:20000].lower()
         st.scanner = _scanner_for(plans)
-        from .parallel import second_cpu, share
+        from .parallel import MAX_SHARED, second_cpu, share
 
         if workers is None:
             workers = 2 if not first_only and second_cpu() else 1
@@ -1652,7 +1652,7 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
         if workers >= 2 and size >= 2 * _CHUNK:
             # pieces cut at blank lines, taken from one queue by two processes
             # (some parts of a file cost more than others)
-            step = _CHUNK // 2
+            step = max(_CHUNK // 2, -(-size // MAX_SHARED))
             for k in range(1, -(-size // step)):
                 b = _boundary(fh, k * step)
                 if b is not None and starts[-1] < b < size:
