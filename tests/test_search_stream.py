@@ -169,6 +169,15 @@ def test_random_text(tmp_path_factory, paras, blank, case):
     assert got == ref
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(para, min_size=2, max_size=12), st.sampled_from(["\n\n", "\r\n\r\n", "\n \n"]))
+def test_random_text_in_two_processes(tmp_path_factory, paras, blank):
+    """Two processes sharing small pieces (cut at blank lines) count what the full path does."""
+    text = "Some title" + blank + blank.join(paras) + "\n"
+    got, ref = _both(tmp_path_factory.mktemp("w"), text, ["napoleon"], chunk=48, workers=2)
+    assert got == ref
+
+
 @pytest.mark.parametrize("terms,kw", [(["arms control"], {}), (["arms control"], {"exact": True}),
                                       (["Arms Control"], {}), (["arms control"], {"word": True})])
 def test_phrases_with_accents_in_later_words(tmp_path, terms, kw):
