@@ -121,7 +121,7 @@ def share(n: int, work: Callable[[int], object],
         os.set_blocking(w, False)  # never wait here: nobody reads yet
         written = os.write(w, tokens)
         os.close(w)
-    except OSError:  # pragma: no cover - a pipe too small for the tokens
+    except (AttributeError, OSError):  # pragma: no cover - a pipe too small for the tokens, no set_blocking
         written = -1
         try:
             os.close(w)
