@@ -28,6 +28,7 @@ _SPECIAL = {
     "\u0131": "i", "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
 }
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII_SPLIT = re.compile(r"([^\x00-\x7f]+)")
 _cache: dict[str, str] = {}
 _run_cache: dict[str, tuple[str, tuple[int, ...] | None]] = {}
 
@@ -117,7 +118,8 @@ def fold(source: str) -> Folded:
     if source.isascii():
         return Folded(source, source)
     cache = _run_cache
-    runs = set(_NON_ASCII.findall(source))
+    pieces = _NON_ASCII_SPLIT.split(source)  # ASCII, a non-ASCII run, ASCII, ..., ASCII
+    runs = set(pieces[1::2])
     simple = True
     for run in runs:
         if run not in cache:
@@ -129,7 +131,8 @@ def fold(source: str) -> Folded:
             simple = False
     if all(cache[r][0] == r for r in runs):
         return Folded(source, source)
-    text = _NON_ASCII.sub(lambda m: cache[m.group()][0], source)
+    pieces[1::2] = [cache[r][0] for r in pieces[1::2]]
+    text = "".join(pieces)
     if simple:  # every character folds to one character: offsets do not move
         return Folded(text, source)
     # Characters that fold to zero or several characters: record where they are.

@@ -320,6 +320,38 @@ def _header(text: str, blocks: list[_Block], cands: list) -> tuple[dict, list[tu
     return fields, meta, i
 
 
+def _gutenberg_bounds(text: str) -> tuple[int | None, int | None]:
+    """The end of the first START line of a Project Gutenberg text and the start
+    of the first END line after it (None when missing).
+
+    Only lines that hold "gutenberg" can be either, so those are found first
+    (with ``str.upper``, when it keeps offsets) and checked line by line."""
+    up = text.upper()
+    if len(up) != len(text):  # a character whose capital is longer: every line
+        cands = (m.start() for m in _LINE.finditer(text) if m.start() < m.end())
+    else:
+        def gen():
+            k = up.find("GUTENBERG")
+            while k >= 0:
+                yield max(text.rfind("\n", 0, k), text.rfind("\r", 0, k)) + 1
+                k = up.find("GUTENBERG", k + 1)
+        cands = gen()
+    gut_start = None
+    last = -1
+    for ls in cands:
+        if ls <= last:
+            continue  # the same line again
+        last = ls
+        m = _LINE.match(text, ls)
+        line = m.group(0).strip()
+        if gut_start is None:
+            if _GUTENBERG_START.match(line):
+                gut_start = m.end()
+        elif _GUTENBERG_END.match(line):
+            return gut_start, ls
+    return gut_start, None
+
+
 def parse_text(text: str, path: str | None = None) -> Document:
     """Build a :class:`Document` from plain text.
 
@@ -336,15 +368,7 @@ def parse_text(text: str, path: str | None = None) -> Document:
     back_blocks: list[_Block] = []
     gut_start = gut_end = None
     if "PROJECT GUTENBERG" in text[:20000].upper():
-        for m in _LINE.finditer(text):
-            if m.start() == m.end():
-                break
-            line = m.group(0).strip()
-            if gut_start is None and _GUTENBERG_START.match(line):
-                gut_start = m.end()
-            elif gut_start is not None and _GUTENBERG_END.match(line):
-                gut_end = m.start()
-                break
+        gut_start, gut_end = _gutenberg_bounds(text)
     if gut_start is not None:
         front_blocks = _blocks(text, 0, gut_start)
         body_start = gut_start
