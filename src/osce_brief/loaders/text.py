@@ -246,7 +246,7 @@ def _confirm(text: str, blocks: list[_Block], cands: list[tuple[int, int] | None
     for i in range(first, len(blocks)):
         c = cands[i]
         if c is None:
-            if _is_body(text, blocks[i]) or len(blocks[i].lines) > 1:
+            if pending and (len(blocks[i].lines) > 1 or _is_body(text, blocks[i])):
                 for j in pending:
                     keep[j] = True
                 pending.clear()
