@@ -221,3 +221,33 @@ def test_section_selection():
     for bad in ["0", "7", "-1", "2-1", "1-99999", "xyzzy", "a"]:
         with pytest.raises(SectionError):
             select_sections(doc, bad)
+
+
+def _gutenberg_bounds_line_by_line(text: str):
+    """The plain reading: every line in turn, the first START line, then the first END line after it."""
+    from osce_brief.loaders import text as T
+
+    start = None
+    for m in T._LINE.finditer(text):
+        if m.start() == m.end():
+            break
+        line = m.group(0).strip()
+        if start is None and T._GUTENBERG_START.match(line):
+            start = m.end()
+        elif start is not None and T._GUTENBERG_END.match(line):
+            return start, m.start()
+    return start, None
+
+
+def test_gutenberg_bounds_equal_the_line_by_line_reading():
+    import random
+
+    from osce_brief.loaders.text import _gutenberg_bounds
+
+    rng = random.Random(3)
+    pieces = ["*** START OF THE PROJECT GUTENBERG EBOOK X ***", "*** END OF THE PROJECT GUTENBERG EBOOK X ***",
+              "End of the Project Gutenberg", "  *** start of this project gutenberg", "gutenberg", "text", "",
+              "\u00df", "Project Gutenberg", "*** END OF THIS PROJECT GUTENBERG", " \t", "\u0130"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) + rng.choice(["\n", "\r\n", "\r", "", " "]) for _ in range(rng.randint(0, 8)))
+        assert _gutenberg_bounds(text) == _gutenberg_bounds_line_by_line(text), repr(text)
