@@ -1025,12 +1025,11 @@ class _Prescreen:
         return any(found) if query.any_term else all(found)
 
 
-def _fuzzy_hit(pl: _StreamTerm, hay: bytes, raw: bytes, nonascii: bytes, limit: int | None = None) -> bool:
+def _fuzzy_hit(pl: _StreamTerm, hay: bytes, raw: bytes, nonascii: bytes) -> bool:
     """Does some token around a non-ASCII character of ``raw`` hold the plan's
     anchor once folded? (``hay`` is ``raw`` lowered when the term is case-insensitive.)"""
-    end = len(hay) if limit is None else limit
     for pat in pl.fuzzy(nonascii):
-        for m in pat.finditer(hay, 0, end):
+        for m in pat.finditer(hay):
             if _token_has(raw, m.start(), pl):
                 return True
     return False

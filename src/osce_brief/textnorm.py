@@ -27,7 +27,6 @@ _SPECIAL = {
     "\u00f8": "o", "\u00d8": "O", "\u0111": "d", "\u0110": "D", "\u0142": "l", "\u0141": "L",
     "\u0131": "i", "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
 }
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _NON_ASCII_SPLIT = re.compile(r"([^\x00-\x7f]+)")
 _cache: dict[str, str] = {}
 _run_cache: dict[str, tuple[str, tuple[int, ...] | None]] = {}
