@@ -123,6 +123,9 @@ _STRUCTURAL = re.compile(
 )
 
 
+_BARE_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+|\S+@\S+\.\w+")
+
+
 def _units(doc: Document) -> list[tuple[str, bool]]:
     """Text units in reading order: (text, is_heading).
 
@@ -140,7 +143,10 @@ def _units(doc: Document) -> list[tuple[str, bool]]:
         if sec.title and not _STRUCTURAL.match(sec.title):
             out.append((sec.title, True))
         for sent in sec.sentences:
-            out.append((sent.text, False))
+            if sent.view is None:
+                out.append((sent.text, False))
+            else:  # Markdown: the displayed text, without markup or bare URLs
+                out.append((_BARE_URL.sub(" ", sent.shown), False))
     return out
 
 

@@ -22,6 +22,12 @@ paragraphs with ``unit="paragraph"``), non-prose blocks (lists, code, title...)
 and heading lines. Matching units grow by ``context`` sentences inside their
 paragraph, and units that overlap or touch are merged into one passage.
 
+Markdown is searched as a reader sees it: each list item (and quote paragraph)
+is a block of its own, code blocks and tables are searched by lines and rows,
+link definitions and HTML comments are never passages, and a hit that lies
+wholly in markup (a link's URL, an HTML tag) does not count. Passages carry the
+displayed text (``shown``) with the hits mapped onto it.
+
 Scale: many files are pre-screened on their bytes and only parsed when they
 match; ``--count``/``-l`` on files over :data:`STREAM_THRESHOLD` stream through
 the file (:func:`count_file`) and give the same figures as the full path;
@@ -42,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .segment import LIST_ITEM, merge_spans
 from .errors import InputError, SectionError, UsageError
-from .model import Document, Section
+from .model import HIDDEN_KINDS, Document, Section
 from .textnorm import Folded, fold, fold_str
 
 #: File name endings searched inside directories.
@@ -332,6 +338,9 @@ class Passage:
         text: the passage text.
         hits: ``[start, end)`` source offsets of the matches inside the passage.
         score: BM25 relevance when ranked, else None.
+        shown: the passage as displayed (Markdown markup rendered), or None
+            when it is displayed as in the source.
+        shown_hits: the hits as ``[start, end)`` offsets into ``shown``.
     """
 
     path: str
@@ -343,9 +352,12 @@ class Passage:
     hits: tuple[tuple[int, int], ...]
     score: float | None = None
     tf: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    shown: str | None = field(default=None, compare=False, repr=False)
+    shown_hits: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict:
-        """The JSON object of ``brief search --json``."""
+        """The JSON object of ``brief search --json`` (``shown`` only when the
+        displayed text differs from ``text``)."""
         d = {
             "type": "passage",
             "path": self.path,
@@ -355,6 +367,8 @@ class Passage:
             "text": self.text,
             "hits": [[s, e] for s, e in self.hits],
         }
+        if self.shown is not None and self.shown != self.text:
+            d["shown"] = self.shown
         if self.score is not None:
             d["score"] = round(self.score, 4)
         return d
@@ -437,7 +451,8 @@ class _Block:
 
 
 def _doc_blocks(doc: Document, sections: Iterable[Section] | None) -> list[_Block]:
-    """Heading lines and paragraphs, in source order: passages never cross them."""
+    """Heading lines and paragraphs (Markdown: their parts), in source order:
+    passages never cross them."""
     blocks: list[_Block] = []
     secs = list(sections) if sections is not None else list(doc.all_sections())
     src = doc.source
@@ -451,13 +466,20 @@ def _doc_blocks(doc: Document, sections: Iterable[Section] | None) -> list[_Bloc
             if he > hs:
                 blocks.append(_Block(hs, he, sec, None))
         for p in sec.paragraphs:
-            blocks.append(_Block(p.start, p.end, sec, p))
+            if p.markup is None:
+                blocks.append(_Block(p.start, p.end, sec, p))
+                continue
+            for q in p.parts:
+                if q.kind not in HIDDEN_KINDS and q.kind != "rule":
+                    blocks.append(_Block(q.start, q.end, sec, q))
     blocks.sort(key=lambda b: b.start)
     return blocks
 
 
 def _block_units(b: _Block, unit: str) -> list[tuple[int, int]]:
     p = b.para
+    if p is not None and p.markup is not None:  # type: ignore[attr-defined]
+        return p.units(unit)  # type: ignore[attr-defined]
     if p is not None and unit == "sentence":
         sents = p.sentences  # type: ignore[attr-defined]
         if sents:
@@ -532,6 +554,8 @@ def _passages(
 ) -> _DocPassages:
     blocks = _doc_blocks(doc, sections)
     bstarts = [b.start for b in blocks]
+    if doc.markup is not None:
+        hits_by_term = _shown_hits_only(doc, blocks, bstarts, hits_by_term)
     nterms = len(query.terms)
     term_starts = [[h[0] for h in spans] for spans in hits_by_term]
     # blocks touched by at least one hit
@@ -561,7 +585,10 @@ def _passages(
             tf = [sum(tfs[k][t] for k in range(lo, hi + 1)) for t in range(nterms)]
             sec = b.section
             total_hits += len(hs)
-            out.append(Passage(path, sec.index, sec.title, s, e, src[s:e], hs, None, tuple(tf)))
+            shown, shown_hits = None, ()
+            if doc.markup is not None:
+                shown, shown_hits = _shown(doc, b, s, e, hs)
+            out.append(Passage(path, sec.index, sec.title, s, e, src[s:e], hs, None, tuple(tf), shown, shown_hits))
     n_units = unit_chars = 0
     if stats:
         for b in blocks:
@@ -569,6 +596,50 @@ def _passages(
                 n_units += 1
                 unit_chars += ue - us
     return _DocPassages(out, total_hits, n_units, unit_chars, df)
+
+
+def _block_view(doc: Document, b: _Block, s: int, e: int):
+    """The displayed text of ``source[s:e]`` in block ``b`` (None: as in the source)."""
+    if b.para is None:
+        return doc.markup.heading_view(b.start, b.end)  # type: ignore[attr-defined]
+    return b.para.view_span(s, e)  # type: ignore[attr-defined]
+
+
+def _shown_hits_only(doc: Document, blocks: list[_Block], bstarts: list[int],
+                     hits_by_term: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
+    """Markdown: the hits a reader can see (not inside a link target, a tag, a
+    link definition, a comment or fence markers)."""
+    out = []
+    for spans in hits_by_term:
+        kept = []
+        for s, e in spans:
+            i = bisect_right(bstarts, s) - 1
+            if i < 0 or blocks[i].end <= s:
+                continue
+            v = _block_view(doc, blocks[i], s, e)
+            if v is None:
+                units = _block_units(blocks[i], "sentence")
+                if any(us < e and s < ue for us, ue in units):
+                    kept.append((s, e))
+            elif v.text:
+                a, b = v.shown_span(s, e)
+                if b > a:
+                    kept.append((s, e))
+        out.append(kept)
+    return out
+
+
+def _shown(doc: Document, b: _Block, s: int, e: int, hits) -> tuple[str | None, tuple[tuple[int, int], ...]]:
+    """The displayed text of passage ``[s, e)`` and its hits mapped onto it."""
+    v = _block_view(doc, b, s, e)
+    if v is None:
+        return None, ()
+    mapped = []
+    for hs, he in hits:
+        a, c = v.shown_span(hs, he)
+        if c > a:
+            mapped.append((a, c))
+    return v.text, tuple(mapped)
 
 
 def _bm25(passages: list[Passage], n_units: int, unit_chars: int, df: list[int], k1: float = 1.2, b: float = 0.75) -> list[Passage]:
@@ -582,7 +653,8 @@ def _bm25(passages: list[Passage], n_units: int, unit_chars: int, df: list[int],
         length = p.end - p.start
         norm = k1 * (1 - b + b * length / max(avg, 1.0))
         score = sum(idf[t] * tf * (k1 + 1) / (tf + norm) for t, tf in enumerate(p.tf) if tf)
-        scored.append(Passage(p.path, p.section_index, p.section_title, p.start, p.end, p.text, p.hits, score, p.tf))
+        scored.append(Passage(p.path, p.section_index, p.section_title, p.start, p.end, p.text, p.hits, score, p.tf,
+                              p.shown, p.shown_hits))
     order = sorted(range(len(scored)), key=lambda i: -scored[i].score)  # stable: ties keep document order
     return [scored[i] for i in order]
 

@@ -206,6 +206,8 @@ class SummarySentence:
         section_title: that section's heading ("" for the lead).
         position: its index among the document's sentences.
         score: the method's score (higher = more central), for display.
+        shown: the sentence as displayed (Markdown markup rendered), or None
+            when it is displayed as in the source.
     """
 
     text: str
@@ -215,15 +217,20 @@ class SummarySentence:
     section_title: str
     position: int
     score: float = 0.0
+    shown: str | None = None
 
     def to_dict(self) -> dict:
-        """``{text, start, end, section: {index, title}}``."""
-        return {
+        """``{text, start, end, section: {index, title}}``, plus ``shown`` when the
+        displayed text differs from ``text``."""
+        d = {
             "text": self.text,
             "start": self.start,
             "end": self.end,
             "section": {"index": self.section_index, "title": self.section_title},
         }
+        if self.shown is not None and self.shown != self.text:
+            d["shown"] = self.shown
+        return d
 
 
 @dataclass(frozen=True)
@@ -310,9 +317,12 @@ def _candidates(doc: Document, sections: Sequence[Section] | None) -> list[_Cand
     pos = 0
     for sec, sents in pool:
         for sent in sents:
-            cut = dateline_end(sent.text)
-            text = sent.text[cut:] if cut else sent.text
-            out.append(_Cand(sent, sec, pos, sent.start + cut, text))
+            view = sent.view  # Markdown: rank and filter the displayed text
+            shown = view.text if view is not None else sent.text
+            cut = dateline_end(shown)
+            text = shown[cut:] if cut else shown
+            start = sent.start + cut if view is None else (view.source_start_of(cut) if cut else sent.start)
+            out.append(_Cand(sent, sec, pos, start, text))
             pos += 1
     return out
 
@@ -687,13 +697,14 @@ def summarize(
         sec = c.section
         out.append(
             SummarySentence(
-                text=c.text,
+                text=c.sent.text[c.start - c.sent.start :],
                 start=c.start,
                 end=c.sent.end,
                 section_index=sec.index,
                 section_title=sec.title,
                 position=c.pos,
                 score=round(s, 4),
+                shown=c.text if c.sent.view is not None else None,
             )
         )
     return Summary(method=method, sentences=tuple(out), candidates=len(cands))

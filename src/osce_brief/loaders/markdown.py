@@ -613,6 +613,31 @@ class MarkdownInfo:
         pieces = mdinline.render(_parser(), content, self.env)
         return mdinline.view(pieces, cmap)
 
+    def heading_view(self, s: int, e: int) -> Shown:
+        """The displayed text of the heading at ``source[s:e]`` (ATX or setext)."""
+        src = self.source
+        lines = []
+        pos = s
+        for m in _EOL.finditer(src, s, e):
+            lines.append((pos, m.start(), m.end() - m.start()))
+            pos = m.end()
+        if pos < e:
+            lines.append((pos, e, 0))
+        if len(lines) >= 2 and _S_SETEXT.match(src[lines[-1][0] : lines[-1][1]]):
+            lines = lines[:-1]
+            content = "\n".join(src[a:b].lstrip(" \t") for a, b, _ in lines).strip(_TRIM)
+            cmap = mdinline.ContentMap.for_lines(content, src, lines, _TRIM)
+        else:
+            a, b, _ = lines[0] if lines else (s, e, 0)
+            line = src[a:b]
+            m = re.match(r"[ \t]*#{0,6}[ \t]*", line)
+            c0 = m.end() if m else 0
+            c1 = len(re.sub(r"(?:[ \t]+#+|^#+)?[ \t]*$", "", line[c0:])) + c0
+            content = line[c0:c1]
+            cmap = mdinline.ContentMap.shifted(a + c0, len(content))
+        pieces = mdinline.render(_parser(), content, self.env)
+        return mdinline.view(pieces, cmap)[0]
+
 
 # ---------------------------------------------------------------- per-block meaning
 _LINK_TARGET = re.compile(r"\]\((?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
@@ -692,7 +717,11 @@ class MarkdownBlock:
         return self._view
 
     def view(self, p: Paragraph) -> Shown | None:
-        """The displayed text of a prose part; None for other kinds."""
+        """The displayed text of a prose part (or of a title heading); None for other kinds."""
+        if self.rec.kind == "heading":
+            if self._view is None:
+                self._view = (self.info.heading_view(p.start, p.end), [], False)
+            return self._view[0]
         if p.kind == "text" and self.rec.content is not None:
             return self.rendered()[0]
         return None
@@ -726,7 +755,7 @@ class MarkdownBlock:
                 if sents:
                     return [(s.start, s.end) for s in sents]
             return [(p.start, p.end)]
-        if kind in ("code", "table", "html"):
+        if kind in ("code", "table", "html") or (kind == "meta" and self.rec.kind == "html"):
             lines = self._lines(p)
             if unit == "paragraph":
                 return _group(lines, UNIT_CHARS)
@@ -765,8 +794,8 @@ class MarkdownBlock:
 
     def view_span(self, p: Paragraph, s: int, e: int) -> Shown | None:
         """The displayed text of ``source[s:e]`` inside part ``p`` (None: as in the source)."""
-        kind = p.kind
-        if kind == "text":
+        kind = p.kind if p.kind != "meta" else self.rec.kind
+        if kind in ("text", "heading"):
             v = self.view(p)
             if v is None:
                 return None
@@ -1021,7 +1050,8 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
             fe -= 1
         lead_paras.append(Paragraph(fs, fe, text[fs:fe], "meta"))
     if title_block is not None:
-        lead_paras.append(Paragraph(title_block[1], title_block[2], text[title_block[1] : title_block[2]], "meta"))
+        s, e = title_block[1], title_block[2]
+        lead_paras.append(Paragraph(s, e, text[s:e], "meta", markup=MarkdownBlock(info, title_block[3])))
 
     sections: list[dict] = []
     for kind, s, e, rec in blocks:

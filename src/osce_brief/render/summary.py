@@ -41,7 +41,7 @@ def render_summary(summary: Summary, title: str | None = None, show_sections: bo
     table.add_column("tag", justify="right", no_wrap=True)
     table.add_column("sentence", overflow="fold")
     for s in summary.sentences:
-        body = safe(flow(s.text))
+        body = safe(flow(s.shown if s.shown is not None else s.text))
         if show_sections and s.section_title:
             body.append("\n")
             body.append_text(safe(f"— {flow(s.section_title)}", "dim italic"))
@@ -72,6 +72,6 @@ def render_by_section(result: SectionSummary, title: str | None = None) -> Rende
         head.append_text(safe(flow(g.title), "bold"))
         parts.append(head)
         for s in g.sentences:
-            parts.append(Padding(safe(flow(s.text), "italic"), (0, 0, 0, 2 * max(0, g.level - 1) + 3)))
+            parts.append(Padding(safe(flow(s.shown if s.shown is not None else s.text), "italic"), (0, 0, 0, 2 * max(0, g.level - 1) + 3)))
         parts.append(Text(""))
     return Group(*parts)
