@@ -41,7 +41,7 @@ MAX_NESTING = 60
 #: markdown-it reads at most this many characters; the rest is scanned by lines.
 PREFIX_CHARS = 1_500_000
 #: ... and at most this many block tokens.
-TOKEN_BUDGET = 400_000
+TOKEN_BUDGET = 150_000
 #: Non-prose search units (code lines, table rows) are grouped up to this size.
 UNIT_CHARS = 2_000
 
@@ -383,157 +383,172 @@ def _markdown_it_blocks(norm: str, env: dict, whole: bool) -> tuple[list[_Rec], 
 
 
 # ---------------------------------------------------------------- line scanner
-_S_FENCE = re.compile(r"^( {0,3})(`{3,}(?!.*`)|~{3,})")
-_S_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)")
+_S_FENCE = re.compile(r" {0,3}(`{3,}(?![^\n]*`)|~{3,})")
+_S_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)", re.M)
 _S_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_S_HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_S_LIST = re.compile(r"^[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
-_S_QUOTE = re.compile(r"^ {0,3}>")
-_S_HTML = re.compile(r"^ {0,3}<(?:[A-Za-z/!?])")
-_S_REF = re.compile(r"^ {0,3}\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(<[^>\n]*>|\S+)(?:[ \t]+(\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$")
-_S_DELIM = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_S_INDENT = re.compile(r"^(?: {4}|\t)")
+_S_HR = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.M)
+_S_LIST = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
+_S_ITEM = re.compile(r"^[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)", re.M)
+_S_REF = re.compile(r" {0,3}\[((?:[^\[\]\\\n]|\\.){1,999})\]:[ \t]*(<[^>\n]*>|\S+)(?:[ \t]+(\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$", re.M)
+_S_DELIM = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.M)
+_S_BLANKS = re.compile(r"(?:[ \t]*\n)*")
+_S_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|$)")
+_BLOCK_START = r" {0,3}(?:`{3,}|~{3,}|#{1,6}(?:[ \t]|\n|$)|>|<[A-Za-z/!?])"
+_S_PARA_END = re.compile(
+    r"\n(?=[ \t]*(?:\n|$)|" + _BLOCK_START[:-1] + r"|[-*_][ \t]*[-*_][ \t]*[-*_][-*_ \t]*(?:\n|$)|=+[ \t]*(?:\n|$)))"
+)
+_S_LIST_END = re.compile(
+    r"\n(?:[ \t]*\n)+(?=[^ \t\n])(?!(?:[-+*]|\d{1,9}[.)])(?:[ \t]|\n|$))|\n(?=" + _BLOCK_START + ")"
+)
+_S_CODE_END = re.compile(r"\n(?! {4}|\t|[ \t]*(?:\n|$))")
 
 
-def _scan(lines: list[str], first: int, env: dict) -> list[_Rec]:
-    """Top-level blocks of ``lines[first:]`` by a simple line scanner.
+def _scan(text: str, first: int, env: dict) -> list[_Rec]:
+    """Top-level blocks of ``text`` (line-normalised) from line ``first`` on, by
+    regular expressions over the text: linear and fast, for what markdown-it
+    has no budget left for.
 
-    Used past markdown-it's budget only. Fences, ATX and setext headings,
-    rules, tables, lists (an item per marker line), quotes, HTML, comments,
-    link-reference definitions (added to ``env``), indented code and paragraphs.
+    Fences, ATX and setext headings, rules, tables, lists, quotes, HTML,
+    comments, link-reference definitions (added to ``env``), indented code and
+    paragraphs. The items of a list and the lines of a quote are found when
+    asked for (:func:`_scan_leaves`).
     """
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
+    n = len(text)
     recs: list[_Rec] = []
-    n = len(lines)
-    i = first
     refs = env.setdefault("references", {})
 
-    def blank(k: int) -> bool:
-        return not lines[k].strip()
+    def line_of(off: int) -> int:
+        return bisect_right(starts, off) - 1
 
-    def starts_block(k: int) -> bool:
-        ln = lines[k]
-        return bool(_S_FENCE.match(ln) or _S_ATX.match(ln) or _S_HR.match(ln) or _S_QUOTE.match(ln) or _S_HTML.match(ln))
+    def add(kind: str, s: int, e: int, **kw) -> int:
+        l0, l1 = line_of(s), line_of(max(s, e - 1)) + 1
+        recs.append(_Rec(kind, l0, l1, **kw))
+        return e
 
-    while i < n:
-        ln = lines[i]
-        if not ln.strip():
-            i += 1
+    pos = starts[first] if first < len(starts) else n
+    while pos < n:
+        pos = _S_BLANKS.match(text, pos).end()
+        if pos >= n:
+            break
+        eol = text.find("\n", pos)
+        eol = n if eol < 0 else eol
+        line = text[pos:eol]
+        if eol == n and not line.strip():
+            break
+        head = line.lstrip(" ")
+        c = head[:1]
+        if c in "`~" and _S_FENCE.match(line):
+            mark = _S_FENCE.match(line).group(1)
+            closer = re.compile(r"^ {0,3}" + re.escape(mark[0]) + "{" + str(len(mark)) + r",}[ \t]*$", re.M)
+            m = closer.search(text, min(n, eol + 1))
+            end = m.end() if m else n
+            pos = add("code", pos, end, fence=mark[0] * 3) + 1
             continue
-        m = _S_FENCE.match(ln)
-        if m:
-            mark = m.group(2)
-            closer = re.compile(r"^ {0,3}" + re.escape(mark[0]) + "{" + str(len(mark)) + r",}[ \t]*$")
-            k = i + 1
-            while k < n and not closer.match(lines[k]):
-                k += 1
-            recs.append(_Rec("code", i, min(k + 1, n), fence=mark[0] * 3))
-            i = k + 1
+        if c == "#" and _S_ATX.match(line):
+            m = _S_ATX.match(line)
+            title = re.sub(r"(?:[ \t]+#+)?[ \t]*$", "", line[m.end() :]).strip()
+            pos = add("heading", pos, eol, level=len(m.group(1)), content=title, atx=True) + 1
             continue
-        m = _S_ATX.match(ln)
-        if m:
-            text = re.sub(r"(?:[ \t]+#+)?[ \t]*$", "", ln[m.end() :]).strip()
-            recs.append(_Rec("heading", i, i + 1, len(m.group(1)), text, atx=True))
-            i += 1
+        if c in "-*_" and _S_HR.match(line):
+            pos = add("rule", pos, eol) + 1
             continue
-        if _S_HR.match(ln):
-            recs.append(_Rec("rule", i, i + 1))
-            i += 1
+        if head.startswith("<!--"):
+            k = text.find("-->", pos)
+            k = n if k < 0 else k + 3
+            end = text.find("\n", k)
+            end = n if end < 0 else end
+            pos = add("comment", pos, end, content=text[pos:end]) + 1
             continue
-        if ln.lstrip().startswith("<!--"):
-            k = i
-            while k < n and "-->" not in lines[k]:
-                k += 1
-            recs.append(_Rec("comment", i, min(k + 1, n), content="\n".join(lines[i : k + 1])))
-            i = k + 1
+        if c == "<" and len(head) > 1 and (head[1].isalpha() or head[1] in "/!?"):
+            m = _S_BLANK_LINE.search(text, pos)
+            end = m.start() if m else n
+            pos = add("html", pos, end, content=text[pos:end]) + 1
             continue
-        if _S_HTML.match(ln):
-            k = i
-            while k < n and not blank(k):
-                k += 1
-            recs.append(_Rec("html", i, k, content="\n".join(lines[i:k])))
-            i = k
+        if line.startswith(("    ", "\t")) or (line[:1] == " " and line.lstrip(" ")[:1] == "\t"):
+            m = _S_CODE_END.search(text, pos)
+            end = m.start() if m else n
+            end = _rtrim(text, pos, end)
+            pos = add("code", pos, end) + 1
             continue
-        if _S_INDENT.match(ln):
-            k = i
-            last = i
-            while k < n and (blank(k) or _S_INDENT.match(lines[k])):
-                if not blank(k):
-                    last = k
-                k += 1
-            recs.append(_Rec("code", i, last + 1))
-            i = last + 1
-            continue
-        m = _S_REF.match(ln)
-        if m:
-            k = i
-            while k < n and _S_REF.match(lines[k]):
-                _add_ref(refs, _S_REF.match(lines[k]))
-                k += 1
-            recs.append(_Rec("refs", i, k))
-            i = k
-            continue
-        if _S_QUOTE.match(ln):
-            k = i
-            while k < n and not blank(k):
-                k += 1
-            leaves = []
-            for j in range(i, k):
-                leaves.append(_Rec("text", j, j + 1, content=re.sub(r"^(?: {0,3}>[ \t]?)+", "", lines[j]).strip(), quotes=1))
-            recs.append(_Rec("quote", i, k, leaves=_merge_leaves(leaves)))
-            i = k
-            continue
-        if _S_LIST.match(ln):
-            k = i
-            last = i
-            leaves = []
-            while k < n:
-                cur = lines[k]
-                if not cur.strip():
-                    k += 1
-                    continue
-                if k > last + 1 and not (cur[:1] in " \t" or _S_LIST.match(cur)):
-                    break  # a blank line, then text at the margin: the list ended
-                if k != i and starts_block(k) and not _S_LIST.match(cur):
+        if c == "[" and _S_REF.match(line):
+            end = pos
+            while True:
+                m = _S_REF.match(text, end)
+                if not m:
                     break
-                lm = _S_LIST.match(cur)
-                if lm:
-                    leaves.append(_Rec("text", k, k + 1, content=cur[lm.end() :].strip()))
-                elif leaves:
-                    prev = leaves[-1]
-                    prev.content += "\n" + cur.strip()
-                    prev.l1 = k + 1
-                last = k
-                k += 1
-            recs.append(_Rec("list", i, last + 1, leaves=[x for x in leaves if x.content]))
-            i = last + 1
+                _add_ref(refs, m)
+                end = m.end()
+                if end < n and text[end] == "\n" and _S_REF.match(text, end + 1):
+                    end += 1
+                else:
+                    break
+            pos = add("refs", pos, end) + 1
+            continue
+        if c == ">":
+            m = _S_BLANK_LINE.search(text, pos)
+            end = m.start() if m else n
+            pos = add("quote", pos, end) + 1
+            continue
+        if _S_LIST.match(line):
+            m = _S_LIST_END.search(text, pos)
+            end = m.start() if m else n
+            end = _rtrim(text, pos, end)
+            pos = add("list", pos, end) + 1
             continue
         # a paragraph, a setext heading or a table
-        k = i + 1
-        while k < n and not blank(k) and not starts_block(k):
-            if _S_SETEXT.match(lines[k]) and lines[k].strip()[0] in "=-":
-                break
-            k += 1
-        if k < n and not blank(k) and _S_SETEXT.match(lines[k]):
-            text = " ".join(x.strip() for x in lines[i:k])
-            recs.append(_Rec("heading", i, k + 1, 1 if lines[k].strip()[0] == "=" else 2, text))
-            i = k + 1
+        m = _S_PARA_END.search(text, pos)
+        end = m.start() if m else n
+        if end < n:
+            nxt_eol = text.find("\n", end + 1)
+            nxt_eol = n if nxt_eol < 0 else nxt_eol
+            under = text[end + 1 : nxt_eol]
+            if _S_SETEXT.match(under):
+                content = "\n".join(x.strip() for x in text[pos:end].split("\n"))
+                pos = add("heading", pos, nxt_eol, level=1 if under.strip()[0] == "=" else 2, content=content) + 1
+                continue
+        if end > eol and "|" in line and _S_DELIM.match(text, eol + 1):
+            pos = add("table", pos, end) + 1
             continue
-        if k > i + 1 and "|" in ln and _S_DELIM.match(lines[i + 1]):
-            recs.append(_Rec("table", i, k))
-        else:
-            recs.append(_Rec("text", i, k, content="\n".join(x.strip() for x in lines[i:k])))
-        i = k
+        content = text[pos:end].strip(_TRIM)
+        content = "\n".join(x.lstrip(" \t") for x in content.split("\n"))
+        pos = add("text", pos, end, content=content) + 1
     return recs
 
 
-def _merge_leaves(leaves: list[_Rec]) -> list[_Rec]:
-    out: list[_Rec] = []
-    for lf in leaves:
-        if out and lf.content and out[-1].l1 == lf.l0:
-            out[-1].content += "\n" + lf.content
-            out[-1].l1 = lf.l1
-        elif lf.content:
-            out.append(lf)
+def _rtrim(text: str, s: int, e: int) -> int:
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return e
+
+
+def _scan_leaves(info: MarkdownInfo, rec: _Rec) -> list[_Rec]:
+    """The items of a scanned list (one part per marker line, nested ones too)
+    or the paragraph of a scanned quote."""
+    src = info.source
+    s = info.line_span(rec.l0)[0]
+    e = info.line_span(rec.l1 - 1)[1]
+    starts = info._starts
+    base = info.base_line
+
+    def line_of(off: int) -> int:
+        return bisect_right(starts, off) - 1 - base
+
+    if rec.kind == "quote":
+        lines = [info.line_span(k) for k in range(rec.l0, rec.l1)]
+        content = "\n".join(re.sub(r"^(?:[ \t]{0,3}>[ \t]?)+", "", src[a:b]).lstrip(" \t") for a, b, _ in lines).strip(_TRIM)
+        return [_Rec("text", rec.l0, rec.l1, content=content, quotes=1)] if content else []
+    marks = [m for m in _S_ITEM.finditer(src, s, e)]
+    out = []
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else e
+        body = src[m.end() : end]
+        lines = _EOL.split(body.rstrip())
+        content = "\n".join(x.lstrip(" \t") for x in lines).strip(_TRIM)
+        if content:
+            l0 = line_of(m.start())
+            out.append(_Rec("text", l0, l0 + len(lines), content=content))
     return out
 
 
@@ -589,8 +604,12 @@ class MarkdownInfo:
     def lines_span(self, l0: int, l1: int) -> tuple[int, int]:
         """Trimmed ``[start, end)`` of parsed lines ``l0..l1-1``."""
         src = self.source
-        s = self.line_span(l0)[0]
-        e = self.line_span(max(l0, l1 - 1))[1]
+        starts = self._starts
+        n = len(src)
+        k0 = self.base_line + l0
+        k1 = self.base_line + max(l1, l0 + 1)
+        s = starts[k0] if k0 < len(starts) else n
+        e = starts[k1] if k1 < len(starts) else n
         while s < e and src[s].isspace():
             s += 1
         while e > s and src[e - 1].isspace():
@@ -644,6 +663,7 @@ _LINK_TARGET = re.compile(r"\]\((?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(
 _REF_LABEL = re.compile(r"\]\[[^\[\]\n]{0,999}\]")
 _TAGS = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", re.S)
 _ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
+_MARKUP = re.compile(r"[\]<&]|^[ \t>]*\d{1,9}[.)]", re.M)
 _WORD_TOKEN = re.compile(r"(?<!\S)[^\w\s]*\w")
 _ORDERED = re.compile(r"^[ \t>]*\d{1,9}[.)](?=\s)", re.M)
 _FENCE_LINE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,}).*$", re.M)
@@ -655,7 +675,7 @@ def visible_words(text: str, kind: str = "text") -> int:
 
     Example:
         >>> visible_words("See [the docs](https://example.org/a/b) and <b>this</b>.")
-        4
+        5
     """
     if kind in ("refs", "comment", "rule"):
         return 0
@@ -663,6 +683,8 @@ def visible_words(text: str, kind: str = "text") -> int:
         return len(text.split())
     if kind == "code":
         return len(_WORD_TOKEN.findall(_FENCE_LINE.sub(" ", text)))
+    if not _MARKUP.search(text):
+        return len(_WORD_TOKEN.findall(text))
     t = _LINK_TARGET.sub("]", text)
     t = _REF_LABEL.sub("]", t)
     t = _TAGS.sub(" ", t)
@@ -697,6 +719,8 @@ class MarkdownBlock:
         table... inside a list (every item, nested ones too) or quote."""
         if self._parts is None:
             rec = self.rec
+            if rec.leaves is None and rec.kind in ("list", "quote"):
+                rec.leaves = _scan_leaves(self.info, rec)  # a block of the line scanner
             if rec.leaves is None:
                 self._parts = (p,)
             else:
@@ -728,7 +752,7 @@ class MarkdownBlock:
 
     def sentences(self, p: Paragraph) -> tuple[Sentence, ...]:
         """Sentences of the prose in ``p`` (its items' prose for lists)."""
-        if self.rec.leaves is not None:
+        if self.rec.kind in ("list", "quote"):
             return tuple(s for q in self.parts(p) for s in q.sentences)
         if p.kind != "text" or not self.rec.content:
             return ()
@@ -1001,8 +1025,8 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
     head = body_text[:cut].replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
     recs, resume = _markdown_it_blocks(head, env, cut == len(body_text))
     if resume is not None:
-        rest = _EOL.split(body_text)
-        recs.extend(_scan(rest, resume, env))
+        norm = body_text.replace("\r\n", "\n").replace("\r", "\n")
+        recs.extend(_scan(norm, resume, env))
 
     blocks: list[tuple[str, int, int, _Rec]] = []
     for r in recs:

@@ -425,7 +425,10 @@ def sentences(shown: Shown, code: list[tuple[int, int]], source: str, start: int
         hi = e + (_first_space(gap2) if i + 1 < len(bounds) else len(gap2.rstrip()))
         lo = min(lo, s)
         hi = max(hi, e)
-        out.append(Sentence(lo, hi, source[lo:hi], shown.slice(a, b)))
+        v = shown.slice(a, b)
+        if v.is_identity() and v.source_start == lo and v.source_end == hi:
+            v = None  # displayed as in the source (no markup): no map to keep
+        out.append(Sentence(lo, hi, source[lo:hi], v))
         prev_end = hi
     return tuple(out)
 
