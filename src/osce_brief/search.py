@@ -517,7 +517,9 @@ def _unit_ranges(
 ) -> tuple[list[list[int]], list[list[int]]]:
     """Matching units of one block, grown by ``context`` and merged when they
     overlap or touch: ``([[lo, hi], ...], term frequencies per unit)``. ``df`` is
-    updated with the units that hold each term."""
+    updated with the units that hold each term. A merge that would make a passage
+    longer than :data:`MAX_PASSAGE_CHARS` starts a new passage instead (lines of
+    a long code block that all match)."""
     nterms = len(hits_by_term)
     full = (1 << nterms) - 1
     tfs: list[list[int]] = []
@@ -536,9 +538,11 @@ def _unit_ranges(
         if unit == "sentence" and context:
             lo, hi = max(0, ui - context), min(len(units) - 1, ui + context)
         if ranges and lo <= ranges[-1][1] + 1:
-            ranges[-1][1] = max(ranges[-1][1], hi)
-        else:
-            ranges.append([lo, hi])
+            if units[hi][1] - units[ranges[-1][0]][0] <= MAX_PASSAGE_CHARS or ranges[-1][1] >= hi:
+                ranges[-1][1] = max(ranges[-1][1], hi)
+                continue
+            lo = ranges[-1][1] + 1
+        ranges.append([lo, hi])
     return ranges, tfs
 
 
@@ -714,6 +718,9 @@ def _search_docs(docs, query, *, unit, context, section, rank, max_passages) -> 
         acc.add_doc(doc, hits)
     return acc.result(rank, max_passages)
 
+
+#: Matching units next to each other are merged into one passage up to this size.
+MAX_PASSAGE_CHARS = 2_500
 
 #: Text kept for "did you mean" suggestions when nothing matches (characters or bytes).
 VOCAB_CHARS = 4_000_000

@@ -781,6 +781,8 @@ class MarkdownBlock:
             return [(p.start, p.end)]
         if kind in ("code", "table", "html") or (kind == "meta" and self.rec.kind == "html"):
             lines = self._lines(p)
+            if kind != "code" and self.rec.kind == "html":
+                lines = _html_units(self.info.source, lines)
             if unit == "paragraph":
                 return _group(lines, UNIT_CHARS)
             return lines
@@ -876,6 +878,27 @@ def _html_view(src: str, s: int, e: int) -> Shown:
     t = shown.text
     a, b = len(t) - len(t.lstrip()), len(t.rstrip())
     return shown.slice(a, b) if b > a else Shown("", [], [], [], [])
+
+
+_BLOCK_CLOSE = re.compile(
+    r"</(?:tr|p|li|div|h[1-6]|dt|dd|blockquote|pre|table|thead|tbody|ul|ol|dl|details|summary|section|article|figure|figcaption)>\s*$"
+    r"|<(?:br|hr)\s*/?>\s*$", re.I
+)
+
+
+def _html_units(src: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Lines of an HTML block grouped into elements (a table row, a list item,
+    a paragraph): a group ends after a line that closes a block element."""
+    out: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None = None
+    for s, e in lines:
+        cur = (s, e) if cur is None else (cur[0], e)
+        if _BLOCK_CLOSE.search(src, s, e) or cur[1] - cur[0] >= UNIT_CHARS:
+            out.append(cur)
+            cur = None
+    if cur is not None:
+        out.append(cur)
+    return out
 
 
 def _group(units: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
@@ -980,6 +1003,22 @@ def _title_text(info: MarkdownInfo, rec: _Rec, images: bool = True) -> str:
     return re.sub(r"\s+", " ", _SHORTCODE.sub("", text)).strip()
 
 
+def _before_title(info: MarkdownInfo, b) -> bool:
+    """Blocks that may come before a title heading: comments, link definitions,
+    and lines of badges or logos (images, or HTML, with no text of their own)."""
+    kind, rec = b[0], b[3]
+    if kind in ("comment", "refs"):
+        return True
+    if kind == "text" and rec is not None and rec.content:
+        shown, _, only_images = info.render(rec.content, rec.l0)
+        return only_images or not shown.text.strip()
+    if kind == "html" and rec is not None:
+        import html
+
+        return not html.unescape(_TAGS.sub(" ", rec.content or "")).strip()
+    return False
+
+
 def _html_title(content: str) -> str | None:
     """The text of an ``<h1>`` in an HTML block (tags dropped, no image alt text)."""
     import html
@@ -1056,7 +1095,7 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
     if title is None and heads and heads[0][3].level == 1 and sum(1 for h in heads if h[3].level == 1) == 1:
         # A lone top-level H1 opening the document is its title, not a section
         # (badges and logos are not: the title needs text of its own).
-        if not any(b[0] not in ("heading", "comment", "refs") for b in blocks if b[1] < heads[0][1]):
+        if all(_before_title(info, b) for b in blocks if b[1] < heads[0][1]):
             t = _title_text(info, heads[0][3], images=False)
             if t:
                 title = t
