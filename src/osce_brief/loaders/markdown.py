@@ -616,9 +616,23 @@ class MarkdownInfo:
             e -= 1
         return s, e
 
-    def render(self, content: str, l0: int, atx: bool = False):
-        """``(Shown, code ranges, only images)`` of inline ``content`` read from line ``l0`` on."""
-        lines = [self.line_span(l0 + k) for k in range(content.count("\n") + 1)]
+    def content_lines(self, content: str, l0: int, l1: int) -> list[tuple[int, int, int]]:
+        """The source lines (``line_span``) that inline ``content`` of lines
+        ``l0..l1-1`` comes from: leading lines that trimming emptied (a form
+        feed alone on a line) are skipped."""
+        want = content.count("\n") + 1
+        k = l0
+        src = self.source
+        while l1 - k > want:
+            a, b, _ = self.line_span(k)
+            if src[a:b].strip(_TRIM + ">"):
+                break
+            k += 1
+        return [self.line_span(k + i) for i in range(want)]
+
+    def render(self, content: str, l0: int, atx: bool = False, l1: int | None = None):
+        """``(Shown, code ranges, only images)`` of inline ``content`` read from lines ``l0..l1-1``."""
+        lines = self.content_lines(content, l0, l0 if l1 is None else l1)
         if atx:
             s, e, _ = lines[0]
             line = self.source[s:e]
@@ -737,7 +751,7 @@ class MarkdownBlock:
         """``(Shown, code ranges, only images)`` of a prose block, cached."""
         if self._view is None:
             rec = self.rec
-            self._view = self.info.render(rec.content or "", rec.l0, rec.atx)
+            self._view = self.info.render(rec.content or "", rec.l0, rec.atx, rec.l1)
         return self._view
 
     def view(self, p: Paragraph) -> Shown | None:
@@ -919,7 +933,7 @@ def _leaf_paragraph(info: MarkdownInfo, lf: _Rec) -> Paragraph | None:
         if not lf.content:
             return None
         shown = blk.rendered()[0]
-        lines = [info.line_span(lf.l0 + k) for k in range(lf.content.count("\n") + 1)]
+        lines = info.content_lines(lf.content, lf.l0, lf.l1)
         if lf.atx:
             s0 = shown.source_start
             s, e = (s0, shown.source_end) if s0 is not None else info.lines_span(lf.l0, lf.l1)
@@ -1010,7 +1024,7 @@ def _before_title(info: MarkdownInfo, b) -> bool:
     if kind in ("comment", "refs"):
         return True
     if kind == "text" and rec is not None and rec.content:
-        shown, _, only_images = info.render(rec.content, rec.l0)
+        shown, _, only_images = info.render(rec.content, rec.l0, l1=rec.l1)
         return only_images or not shown.text.strip()
     if kind == "html" and rec is not None:
         import html

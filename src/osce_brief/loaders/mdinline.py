@@ -423,8 +423,10 @@ def sentences(shown: Shown, code: list[tuple[int, int]], source: str, start: int
         nxt = bounds[i + 1][0] if i + 1 < len(bounds) else end
         gap2 = source[e:nxt]
         hi = e + (_first_space(gap2) if i + 1 < len(bounds) else len(gap2.rstrip()))
-        lo = min(lo, s)
-        hi = max(hi, e)
+        lo = max(start, min(lo, s))
+        hi = min(end, max(hi, e))
+        if hi <= lo:
+            continue
         v = shown.slice(a, b)
         if v.is_identity() and v.source_start == lo and v.source_end == hi:
             v = None  # displayed as in the source (no markup): no map to keep
