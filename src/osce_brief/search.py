@@ -514,29 +514,56 @@ def _unit_ranges(
     unit: str,
     context: int,
     df: list[int],
-) -> tuple[list[list[int]], list[list[int]]]:
+) -> tuple[list[list[int]], list[dict[int, int]]]:
     """Matching units of one block, grown by ``context`` and merged when they
-    overlap or touch: ``([[lo, hi], ...], term frequencies per unit)``. ``df`` is
-    updated with the units that hold each term. A merge that would make a passage
-    longer than :data:`MAX_PASSAGE_CHARS` starts a new passage instead (lines of
-    a long code block that all match)."""
+    overlap or touch: ``([[lo, hi], ...], per term {unit index: hits})`` (units
+    without hits left out). ``df`` is updated with the units that hold each term.
+    A merge that would make a passage longer than :data:`MAX_PASSAGE_CHARS`
+    starts a new passage instead (lines of a long code block that all match).
+
+    Only the units that hits fall in are visited, so a block of a million lines
+    (a code block searched line by line) with a few hits costs a few bisections.
+    """
     nterms = len(hits_by_term)
     full = (1 << nterms) - 1
-    tfs: list[list[int]] = []
-    ranges: list[list[int]] = []
-    for ui, (us, ue) in enumerate(units):
-        tf = [sum(1 for _ in _overlapping(hits_by_term[t], term_starts[t], us, ue)) for t in range(nterms)]
+    if not units:
+        return [], [{} for _ in range(nterms)]
+    ustarts = [u[0] for u in units]
+    nunits = len(units)
+    lo_off, hi_off = units[0][0], units[-1][1]
+    tfs: list[dict[int, int]] = []
+    for t in range(nterms):
+        spans, starts = hits_by_term[t], term_starts[t]
+        tf: dict[int, int] = {}
+        k = bisect_left(starts, lo_off)
+        if k > 0 and spans[k - 1][1] > lo_off:
+            k -= 1
+        stop = bisect_left(starts, hi_off, k)
+        j = 0
+        for s, e in spans[k:stop]:
+            if j < nunits and units[j][1] <= s:
+                j = bisect_right(ustarts, s, j) - 1
+                if j < 0 or units[j][1] <= s:
+                    j += 1
+            m = j
+            while m < nunits and units[m][0] < e:
+                tf[m] = tf.get(m, 0) + 1
+                m += 1
+        df[t] += len(tf)
         tfs.append(tf)
-        mask = 0
-        for t in range(nterms):
-            if tf[t]:
-                mask |= 1 << t
-                df[t] += 1
-        if not mask or not (any_term or mask == full):
-            continue
+    matched = sorted(set().union(*tfs)) if nterms > 1 else sorted(tfs[0])
+    ranges: list[list[int]] = []
+    for ui in matched:
+        if not any_term and nterms > 1:
+            mask = 0
+            for t in range(nterms):
+                if ui in tfs[t]:
+                    mask |= 1 << t
+            if mask != full:
+                continue
         lo, hi = ui, ui
         if unit == "sentence" and context:
-            lo, hi = max(0, ui - context), min(len(units) - 1, ui + context)
+            lo, hi = max(0, ui - context), min(nunits - 1, ui + context)
         if ranges and lo <= ranges[-1][1] + 1:
             if units[hi][1] - units[ranges[-1][0]][0] <= MAX_PASSAGE_CHARS or ranges[-1][1] >= hi:
                 ranges[-1][1] = max(ranges[-1][1], hi)
@@ -586,7 +613,7 @@ def _passages(
         for lo, hi in ranges:
             s, e = units[lo][0], units[hi][1]
             hs = tuple((max(a, s), min(c, e)) for a, c in _overlapping(all_hits, hit_starts, s, e))
-            tf = [sum(tfs[k][t] for k in range(lo, hi + 1)) for t in range(nterms)]
+            tf = [sum(tfs[t].get(k, 0) for k in range(lo, hi + 1)) for t in range(nterms)]
             sec = b.section
             total_hits += len(hs)
             shown, shown_hits = None, ()
@@ -612,23 +639,62 @@ def _block_view(doc: Document, b: _Block, s: int, e: int):
 def _shown_hits_only(doc: Document, blocks: list[_Block], bstarts: list[int],
                      hits_by_term: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
     """Markdown: the hits a reader can see (not inside a link target, a tag, a
-    link definition, a comment or fence markers)."""
+    link definition, a comment or fence markers). Hits are taken block by block;
+    in a code block every hit between its fence lines is seen."""
+    checks: dict[int, object] = {}
+
+    def check(i: int):
+        b = blocks[i]
+        p = b.para
+        v = doc.markup.heading_view(b.start, b.end) if p is None else p.shown  # type: ignore[attr-defined]
+        if v is not None:  # prose: seen when it maps onto displayed characters
+            return lambda s, e: (lambda a, c: c > a)(*v.shown_span(s, e))
+        units = _block_units(b, "sentence")  # code lines (fences left out), table rows, HTML elements
+        ustarts = [u[0] for u in units]
+        if p.kind not in ("table", "html") and not (p.kind == "meta" and p.markup is not None):  # type: ignore[union-attr]
+            return (units[0][0], units[-1][1]) if units else (0, 0)
+        views: dict[tuple[int, int], object] = {}
+
+        def seen(s: int, e: int) -> bool:
+            for u in _overlapping(units, ustarts, s, e):
+                uv = views.get(u)
+                if u not in views:
+                    uv = views[u] = p.view_span(*u)  # type: ignore[union-attr]
+                if uv is None:
+                    return True
+                a, c = uv.shown_span(s, e)  # type: ignore[attr-defined]
+                if c > a:
+                    return True
+            return False
+
+        return seen
+
     out = []
     for spans in hits_by_term:
-        kept = []
-        for s, e in spans:
+        starts = [h[0] for h in spans]
+        kept: list[tuple[int, int]] = []
+        k, n = 0, len(spans)
+        while k < n:
+            s = starts[k]
             i = bisect_right(bstarts, s) - 1
             if i < 0 or blocks[i].end <= s:
+                nxt = bstarts[i + 1] if i + 1 < len(blocks) else None
+                k = n if nxt is None else max(k + 1, bisect_left(starts, nxt, k))
                 continue
-            v = _block_view(doc, blocks[i], s, e)
-            if v is None:
-                units = _block_units(blocks[i], "sentence")
-                if any(us < e and s < ue for us, ue in units):
-                    kept.append((s, e))
-            elif v.text:
-                a, b = v.shown_span(s, e)
-                if b > a:
-                    kept.append((s, e))
+            k2 = bisect_left(starts, blocks[i].end, k)
+            f = checks.get(i)
+            if f is None:
+                f = checks[i] = check(i)
+            if isinstance(f, tuple):
+                lo, hi = f
+                a = bisect_left(starts, hi, k, k2)
+                j = k
+                while j < a and spans[j][1] <= lo:
+                    j += 1
+                kept.extend(spans[j:a])
+            else:
+                kept.extend(h for h in spans[k:k2] if f(*h))
+            k = k2
         out.append(kept)
     return out
 

@@ -707,6 +707,7 @@ def visible_words(text: str, kind: str = "text") -> int:
     return len(_WORD_TOKEN.findall(t))
 
 
+_LINE_TEXT = re.compile(r"[ \t]*(\S(?:[^\n]*\S)?)")
 _QUOTE_PREFIX = re.compile(r"[ \t]{0,3}>[ \t]?")
 _CONTAINER_PREFIX = re.compile(r"^[ \t]*(?:(?:>|[-+*]|\d{1,9}[.)])(?:[ \t]+|$))*")
 _HTML_PIECE = re.compile(r"<!--.*?(?:-->|$)|<[A-Za-z/!?][^<>]*>?|&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});", re.S)
@@ -719,13 +720,14 @@ class MarkdownBlock:
     itself), its sentences, its displayed text and search units.
     """
 
-    __slots__ = ("info", "rec", "_parts", "_view")
+    __slots__ = ("info", "rec", "_parts", "_view", "_lines_of")
 
     def __init__(self, info: MarkdownInfo, rec: _Rec) -> None:
         self.info = info
         self.rec = rec
         self._parts = None
         self._view = None
+        self._lines_of = None
 
     # -- parts
     def parts(self, p: Paragraph) -> tuple[Paragraph, ...]:
@@ -803,14 +805,30 @@ class MarkdownBlock:
         return [(p.start, p.end)]
 
     def _lines(self, p: Paragraph) -> list[tuple[int, int]]:
+        """The non-blank lines of a code block, table (not its ``|---|`` row) or
+        HTML block, without container prefixes; cached."""
+        if self._lines_of is None:
+            self._lines_of = self._find_lines(p)
+        return self._lines_of
+
+    def _find_lines(self, p: Paragraph) -> list[tuple[int, int]]:
         rec, info, src = self.rec, self.info, self.info.source
         out = []
         l0, l1 = rec.l0, rec.l1
         if rec.kind == "code" and rec.fence:
             l0 += 1
             last = info.line_span(l1 - 1)
-            if l1 - 1 >= l0 and src[last[0] : last[1]].strip().startswith(rec.fence[:3]):
+            if l1 - 1 >= l0 and src[last[0] : last[1]].lstrip(" \t>").startswith(rec.fence[:3]):
                 l1 -= 1
+        if l1 <= l0:
+            return out
+        if not rec.quotes:  # no prefixes to strip: one regex pass over the lines
+            a = max(info.line_span(l0)[0], p.start)
+            b = min(info.line_span(l1 - 1)[1], p.end)
+            out = [m.span(1) for m in _LINE_TEXT.finditer(src, a, b)]
+            if rec.kind == "table" and len(out) > 1:
+                del out[1]  # the |---| row
+            return out
         for k in range(l0, l1):
             if rec.kind == "table" and k == rec.l0 + 1:
                 continue  # the |---| row
@@ -841,10 +859,16 @@ class MarkdownBlock:
                 return None
             a, b = v.shown_span(s, e)
             return v.slice(a, b) if b > a else Shown("", [], [], [], [])
-        if kind == "table":
-            return Shown.join([self._row_view(a, b) for a, b in self._lines(p) if a < e and b > s])
-        if kind == "html":
-            return Shown.join([_html_view(self.info.source, a, b) for a, b in self._lines(p) if a < e and b > s])
+        if kind in ("table", "html"):
+            lines = self._lines(p)
+            k = max(0, bisect_right(lines, (s, s)) - 1)
+            views = []
+            while k < len(lines) and lines[k][0] < e:
+                a, b = lines[k]
+                if b > s:
+                    views.append(self._row_view(a, b) if kind == "table" else _html_view(self.info.source, a, b))
+                k += 1
+            return Shown.join(views)
         return None
 
     def _row_view(self, s: int, e: int) -> Shown:

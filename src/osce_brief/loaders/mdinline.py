@@ -166,6 +166,8 @@ def render(md, content: str, env: dict) -> list[tuple[str, int, int, int]]:
     Offsets are into ``content``; a piece whose text is as long as its span maps
     one to one. Flags: :data:`CODE` (a code span), :data:`IMAGE` (alt text).
     """
+    if not _MARKUP_CHARS.search(content):
+        return plain_render(content)
     if len(content) > FAST_CHARS:
         return fast_render(content)
     from markdown_it.rules_inline import StateInline
@@ -221,6 +223,27 @@ def _code_piece(t, src: str, s: int, e: int, base: int, flags: int, out: list) -
         inner_e -= 1
     if inner_e > inner_s:
         out.append((t.content, base + inner_s, base + inner_e, flags | CODE))
+
+
+# Characters that may start an inline construct (escape, code, emphasis,
+# strikethrough, link, image, autolink or tag, entity): content without any is
+# plain text with line breaks.
+_MARKUP_CHARS = re.compile(r"[\\`*_~\[<&]")
+_BREAK = re.compile(r" *\n[ \t]*")
+
+
+def plain_render(content: str) -> list[tuple[str, int, int, int]]:
+    """Pieces of content without markup: its lines, a space for each line break."""
+    out: list[tuple[str, int, int, int]] = []
+    pos = 0
+    for m in _BREAK.finditer(content):
+        if m.start() > pos:
+            out.append((content[pos : m.start()], pos, m.start(), 0))
+        out.append((" ", m.start(), m.end(), 0))
+        pos = m.end()
+    if pos < len(content):
+        out.append((content[pos:], pos, len(content), 0))
+    return out
 
 
 # A linear approximation for huge inline content.
