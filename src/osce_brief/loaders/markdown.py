@@ -40,6 +40,8 @@ from . import mdinline
 MAX_NESTING = 60
 #: markdown-it reads at most this many characters; the rest is scanned by lines.
 PREFIX_CHARS = 1_500_000
+#: ... and at most this many lines ...
+PREFIX_LINES = 100_000
 #: ... and at most this many block tokens.
 TOKEN_BUDGET = 150_000
 #: Non-prose search units (code lines, table rows) are grouped up to this size.
@@ -269,6 +271,10 @@ def _tokenize(state, startLine: int, endLine: int) -> None:
 
 
 # ---------------------------------------------------------------- records
+#: A scanned paragraph's inline content, read from its lines when first needed.
+LAZY = "\x00lazy"
+
+
 class _Rec:
     """One block as the loader keeps it (lines relative to the parsed text).
 
@@ -400,10 +406,11 @@ _S_PARA_END = re.compile(
 _S_LIST_END = re.compile(
     r"\n(?:[ \t]*\n)+(?=[^ \t\n])(?!(?:[-+*]|\d{1,9}[.)])(?:[ \t]|\n|$))|\n(?=" + _BLOCK_START + ")"
 )
+_INDENTS = re.compile(r"\n[ \t]+")
 _S_CODE_END = re.compile(r"\n(?! {4}|\t|[ \t]*(?:\n|$))")
 
 
-def _scan(text: str, first: int, env: dict) -> list[_Rec]:
+def _scan(text: str, first: int, env: dict, starts: list[int] | None = None) -> list[_Rec]:
     """Top-level blocks of ``text`` (line-normalised) from line ``first`` on, by
     regular expressions over the text: linear and fast, for what markdown-it
     has no budget left for.
@@ -413,8 +420,8 @@ def _scan(text: str, first: int, env: dict) -> list[_Rec]:
     paragraphs. The items of a list and the lines of a quote are found when
     asked for (:func:`_scan_leaves`).
     """
-    starts = [0]
-    starts.extend(m.end() for m in re.finditer("\n", text))
+    if starts is None:
+        starts = _line_starts(text)
     n = len(text)
     recs: list[_Rec] = []
     refs = env.setdefault("references", {})
@@ -423,7 +430,7 @@ def _scan(text: str, first: int, env: dict) -> list[_Rec]:
         return bisect_right(starts, off) - 1
 
     def add(kind: str, s: int, e: int, **kw) -> int:
-        l0, l1 = line_of(s), line_of(max(s, e - 1)) + 1
+        l0, l1 = line_of(s), line_of(e - 1 if e > s else s) + 1
         recs.append(_Rec(kind, l0, l1, **kw))
         return e
 
@@ -511,9 +518,7 @@ def _scan(text: str, first: int, env: dict) -> list[_Rec]:
         if end > eol and "|" in line and _S_DELIM.match(text, eol + 1):
             pos = add("table", pos, end) + 1
             continue
-        content = text[pos:end].strip(_TRIM)
-        content = "\n".join(x.lstrip(" \t") for x in content.split("\n"))
-        pos = add("text", pos, end, content=content) + 1
+        pos = add("text", pos, end, content=LAZY) + 1  # content read when needed
     return recs
 
 
@@ -616,6 +621,15 @@ class MarkdownInfo:
             e -= 1
         return s, e
 
+    def content(self, rec: _Rec) -> str | None:
+        """The inline content of a prose record (read from its lines for the line scanner's)."""
+        if rec.content is LAZY:
+            s = self.line_span(rec.l0)[0]
+            e = self.line_span(rec.l1 - 1)[1]
+            raw = self.source[s:e].replace("\r\n", "\n").replace("\r", "\n")
+            rec.content = _INDENTS.sub("\n", raw.strip(_TRIM))
+        return rec.content
+
     def content_lines(self, content: str, l0: int, l1: int) -> list[tuple[int, int, int]]:
         """The source lines (``line_span``) that inline ``content`` of lines
         ``l0..l1-1`` comes from: leading lines that trimming emptied (a form
@@ -698,7 +712,8 @@ def visible_words(text: str, kind: str = "text") -> int:
     if kind == "code":
         return len(_WORD_TOKEN.findall(_FENCE_LINE.sub(" ", text)))
     if not _MARKUP.search(text):
-        return len(_WORD_TOKEN.findall(text))
+        # prose without links, tags or entities: words as the text loader counts them
+        return len(text.split()) if kind == "text" else len(_WORD_TOKEN.findall(text))
     t = _LINK_TARGET.sub("]", text)
     t = _REF_LABEL.sub("]", t)
     t = _TAGS.sub(" ", t)
@@ -753,7 +768,7 @@ class MarkdownBlock:
         """``(Shown, code ranges, only images)`` of a prose block, cached."""
         if self._view is None:
             rec = self.rec
-            self._view = self.info.render(rec.content or "", rec.l0, rec.atx, rec.l1)
+            self._view = self.info.render(self.info.content(rec) or "", rec.l0, rec.atx, rec.l1)
         return self._view
 
     def view(self, p: Paragraph) -> Shown | None:
@@ -770,7 +785,7 @@ class MarkdownBlock:
         """Sentences of the prose in ``p`` (its items' prose for lists)."""
         if self.rec.kind in ("list", "quote"):
             return tuple(s for q in self.parts(p) for s in q.sentences)
-        if p.kind != "text" or not self.rec.content:
+        if p.kind != "text" or not self.info.content(self.rec):
             return ()
         shown, code, only_images = self.rendered()
         if only_images or not shown.text.strip():
@@ -1047,8 +1062,8 @@ def _before_title(info: MarkdownInfo, b) -> bool:
     kind, rec = b[0], b[3]
     if kind in ("comment", "refs"):
         return True
-    if kind == "text" and rec is not None and rec.content:
-        shown, _, only_images = info.render(rec.content, rec.l0, l1=rec.l1)
+    if kind == "text" and rec is not None and info.content(rec):
+        shown, _, only_images = info.render(info.content(rec), rec.l0, l1=rec.l1)
         return only_images or not shown.text.strip()
     if kind == "html" and rec is not None:
         import html
@@ -1071,6 +1086,13 @@ def _html_title(content: str) -> str | None:
 
 # ---------------------------------------------------------------- the loader
 def _line_starts(text: str) -> list[int]:
+    """Offsets where lines start (after ``\n``, ``\r\n`` or ``\r``)."""
+    if "\r" not in text:  # the common case, at C speed
+        from itertools import accumulate
+
+        starts = list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))
+        starts.pop()
+        return starts
     starts = [0]
     starts.extend(m.end() for m in _EOL.finditer(text))
     return starts
@@ -1096,14 +1118,20 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
     # scanner reads the rest
     body_text = text[body:]
     cut = len(body_text)
-    if cut > PREFIX_CHARS:
-        cut = body_text.find("\n", PREFIX_CHARS)
-        cut = len(body_text) if cut < 0 else cut + 1
+    if cut > PREFIX_CHARS or len(starts) - base_line > PREFIX_LINES:
+        k = base_line + PREFIX_LINES
+        by_lines = starts[k] - body if k < len(starts) else cut
+        cut = min(cut, by_lines)
+        if cut > PREFIX_CHARS:
+            cut = body_text.find("\n", PREFIX_CHARS)
+            cut = len(body_text) if cut < 0 else cut + 1
     head = body_text[:cut].replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
     recs, resume = _markdown_it_blocks(head, env, cut == len(body_text))
     if resume is not None:
-        norm = body_text.replace("\r\n", "\n").replace("\r", "\n")
-        recs.extend(_scan(norm, resume, env))
+        if "\r" in body_text:
+            recs.extend(_scan(body_text.replace("\r\n", "\n").replace("\r", "\n"), resume, env))
+        else:  # the same lines: reuse their offsets
+            recs.extend(_scan(body_text, resume, env, [s - body for s in starts[base_line:]]))
 
     blocks: list[tuple[str, int, int, _Rec]] = []
     for r in recs:
@@ -1142,7 +1170,7 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
         blocks = [b for b in blocks if b is not title_block]
 
     def para(kind: str, s: int, e: int, rec: _Rec | None) -> Paragraph:
-        return Paragraph(s, e, text[s:e], kind, markup=MarkdownBlock(info, rec) if rec is not None else None)
+        return Paragraph(s, e, text[s:e], kind, None, MarkdownBlock(info, rec) if rec is not None else None)
 
     lead_paras: list[Paragraph] = []
     if body:
@@ -1198,12 +1226,16 @@ def _heading_text(raw: str) -> str:
     return first.strip()
 
 
+def _start(b) -> int:
+    return b[1]
+
+
 def _fill_gaps(text: str, body: int, blocks: list) -> list:
     """Keep text that produced no block (it should not happen) as ``meta``
     blocks, so nothing of the source is ever dropped; overlaps are trimmed."""
     out: list = []
     pos = body
-    for b in sorted(blocks, key=lambda b: b[1]):
+    for b in sorted(blocks, key=_start):
         if b[1] < pos:  # overlapping maps: keep the part that is new
             if b[2] <= pos or b[0] == "heading":
                 continue
@@ -1212,8 +1244,9 @@ def _fill_gaps(text: str, body: int, blocks: list) -> list:
                 b = (b[0], b[1] + 1, b[2], b[3])
             if b[1] >= b[2]:
                 continue
-        for s, e in _nonblank_runs(text, pos, b[1]):
-            out.append(("meta", s, e, None))
+        if b[1] - pos > 2 or (b[1] > pos and not text[pos : b[1]].isspace()):
+            for s, e in _nonblank_runs(text, pos, b[1]):
+                out.append(("meta", s, e, None))
         out.append(b)
         pos = b[2]
     for s, e in _nonblank_runs(text, pos, len(text)):
