@@ -248,14 +248,16 @@ def plain_render(content: str) -> list[tuple[str, int, int, int]]:
 
 # A linear approximation for huge inline content.
 _FAST = re.compile(
-    r"(?P<code>(?P<ticks>`+)(?P<ctext>.+?)(?P=ticks))"
+    r"(?=[`!\[<&\\*_~\n])(?:"  # cheap test: only these characters start a construct
+    r"(?P<run>\[+(?=\[)|!+(?=!))"  # all but the last of a run of [ (a flood) is plain text
+    r"|(?P<code>(?P<ticks>`+)(?P<ctext>.+?)(?P=ticks))"
     r"|!?\[(?P<ltext>[^\[\]\n]{0,1000})\](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)|\[[^\[\]\n]{0,1000}\])?"
     r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>"
     r"|(?P<tag></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->)"
     r"|(?P<ent>&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});)"
     r"|\\(?P<esc>[!-/:-@\[-`{-~])"
     r"|(?P<em>(?<![\w*_~])[*_~]{1,3}(?=\w)|(?<=\w)[*_~]{1,3}(?![\w*_~]))"
-    r"|(?P<nl>[ \t]*\n[ \t]*)",
+    r"|(?P<nl>\n[ \t]*))",
     re.S,
 )
 
@@ -268,9 +270,11 @@ def fast_render(content: str) -> list[tuple[str, int, int, int]]:
     out: list[tuple[str, int, int, int]] = []
     pos = 0
     for m in _FAST.finditer(content):
+        g = m.lastgroup
+        if g == "run":
+            continue  # plain text: it goes out with the text before the next construct
         if m.start() > pos:
             out.append((content[pos : m.start()], pos, m.start(), 0))
-        g = m.lastgroup
         if m.group("code") is not None:
             a, b = m.span("ctext")
             out.append((content[a:b].replace("\n", " "), a, b, CODE))
