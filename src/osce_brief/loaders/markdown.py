@@ -44,6 +44,8 @@ PREFIX_CHARS = 1_500_000
 PREFIX_LINES = 100_000
 #: ... and at most this many block tokens.
 TOKEN_BUDGET = 150_000
+#: A hostile paragraph longer than mdinline.FAST_CHARS is rendered in chunks of this size.
+_CHUNK = 50_000
 #: Non-prose search units (code lines, table rows) are grouped up to this size.
 UNIT_CHARS = 2_000
 
@@ -645,7 +647,18 @@ class MarkdownInfo:
         return [self.line_span(k + i) for i in range(want)]
 
     def render(self, content: str, l0: int, atx: bool = False, l1: int | None = None):
-        """``(Shown, code ranges, only images)`` of inline ``content`` read from lines ``l0..l1-1``."""
+        """``(Shown, code ranges, only images)`` of inline ``content`` read from lines ``l0..l1-1``.
+
+        Content longer than :data:`mdinline.FAST_CHARS` (a hostile paragraph of
+        megabytes) is rendered in chunks of lines by the linear regex renderer,
+        so that memory stays proportional to the text.
+        """
+        at = None if atx else self._verbatim(content, l0)
+        if not atx and len(content) > mdinline.FAST_CHARS:
+            return self._render_huge(content, l0, l0 if l1 is None else l1, at)
+        if at is not None:  # the content is the source itself (a top-level paragraph)
+            pieces = mdinline.render(_parser(), content, self.env, verbatim=True)
+            return mdinline.view(pieces, mdinline.ContentMap.shifted(at, len(content)))
         lines = self.content_lines(content, l0, l0 if l1 is None else l1)
         if atx:
             s, e, _ = lines[0]
@@ -659,6 +672,53 @@ class MarkdownInfo:
             cmap = mdinline.ContentMap.for_lines(content, self.source, lines, _TRIM)
         pieces = mdinline.render(_parser(), content, self.env)
         return mdinline.view(pieces, cmap)
+
+    def _verbatim(self, content: str, l0: int) -> int | None:
+        """Where ``content`` stands as it is in the source (from the first
+        non-blank of line ``l0``), or None (container markers, indentation or
+        ``\r\n`` in between)."""
+        s, e, _ = self.line_span(l0)
+        src = self.source
+        while s < e and src[s] in " \t":
+            s += 1
+        return s if src.startswith(content, s) else None
+
+    def _render_huge(self, content: str, l0: int, l1: int, at: int | None = None):
+        want = content.count("\n") + 1
+        k = l0
+        src = self.source
+        while l1 - k > want:  # as content_lines: skip lines that trimming emptied
+            a, b, _ = self.line_span(k)
+            if src[a:b].strip(_TRIM + ">"):
+                break
+            k += 1
+        parts: list[Shown] = []
+        code: list[tuple[int, int]] = []
+        only_images = True
+        pos = voff = 0
+        n = len(content)
+        while pos < n:
+            end = content.find("\n", pos + _CHUNK)
+            end = n if end < 0 else end
+            chunk = content[pos:end]
+            nl = chunk.count("\n") + 1
+            if at is not None:
+                cmap = mdinline.ContentMap.shifted(at + pos, len(chunk))
+            else:
+                lines = [self.line_span(k + i) for i in range(nl)]
+                cmap = mdinline.ContentMap.for_lines(chunk, src, lines, _TRIM if end == n else "")
+            pieces = mdinline.render(_parser(), chunk, self.env, fast=True, verbatim=at is not None)
+            shown, c, only = mdinline.view(pieces, cmap)
+            only_images = only_images and only
+            if shown.text:
+                if parts:
+                    voff += 1  # the space that joins two chunks
+                code.extend((a + voff, b + voff) for a, b in c)
+                voff += len(shown.text)
+                parts.append(shown)
+            k += nl
+            pos = end + 1
+        return Shown.join(parts, " "), code, only_images
 
     def heading_view(self, s: int, e: int) -> Shown:
         """The displayed text of the heading at ``source[s:e]`` (ATX or setext)."""
@@ -873,7 +933,7 @@ class MarkdownBlock:
             if v is None:
                 return None
             a, b = v.shown_span(s, e)
-            return v.slice(a, b) if b > a else Shown("", [], [], [], [])
+            return v.slice(a, b) if b > a else Shown.empty()
         if kind in ("table", "html"):
             lines = self._lines(p)
             k = max(0, bisect_right(lines, (s, s)) - 1)
@@ -930,7 +990,7 @@ def _html_view(src: str, s: int, e: int) -> Shown:
     # trim blanks at the ends
     t = shown.text
     a, b = len(t) - len(t.lstrip()), len(t.rstrip())
-    return shown.slice(a, b) if b > a else Shown("", [], [], [], [])
+    return shown.slice(a, b) if b > a else Shown.empty()
 
 
 _BLOCK_CLOSE = re.compile(
