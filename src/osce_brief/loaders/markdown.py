@@ -824,12 +824,15 @@ class MarkdownBlock:
         return self._parts
 
     # -- displayed text
-    def rendered(self):
-        """``(Shown, code ranges, only images)`` of a prose block, cached."""
-        if self._view is None:
-            rec = self.rec
-            self._view = self.info.render(self.info.content(rec) or "", rec.l0, rec.atx, rec.l1)
-        return self._view
+    def rendered(self, keep: bool = True):
+        """``(Shown, code ranges, only images)`` of a prose block (cached when ``keep``)."""
+        if self._view is not None:
+            return self._view
+        rec = self.rec
+        got = self.info.render(self.info.content(rec) or "", rec.l0, rec.atx, rec.l1)
+        if keep:
+            self._view = got
+        return got
 
     def view(self, p: Paragraph) -> Shown | None:
         """The displayed text of a prose part (or of a title heading); None for other kinds."""
@@ -845,11 +848,24 @@ class MarkdownBlock:
         """Sentences of the prose in ``p`` (its items' prose for lists)."""
         if self.rec.kind in ("list", "quote"):
             return tuple(s for q in self.parts(p) for s in q.sentences)
-        if p.kind != "text" or not self.info.content(self.rec):
+        content = self.info.content(self.rec) if p.kind == "text" else None
+        if not content:
             return ()
-        shown, code, only_images = self.rendered()
+        if p.text == content and not mdinline.has_markup(content):
+            # plain prose as it stands in the source: split it as plain text is split
+            from ..segment import sentence_spans
+
+            src = self.info.source
+            return tuple(Sentence(a, b, src[a:b]) for a, b in sentence_spans(src, p.start, p.end))
+        shown, code, only_images = self.rendered(keep=False)  # sentences keep their own maps
         if only_images or not shown.text.strip():
             return ()  # a line of badges is not prose
+        if not code and shown.is_identity() and shown.source_start == p.start and shown.source_end == p.end:
+            # displayed as in the source: split it as plain text is split
+            from ..segment import sentence_spans
+
+            src = self.info.source
+            return tuple(Sentence(a, b, src[a:b]) for a, b in sentence_spans(src, p.start, p.end))
         return mdinline.sentences(shown, code, self.info.source, p.start, p.end)
 
     def words(self, p: Paragraph) -> int:
@@ -1031,9 +1047,15 @@ def _leaf_paragraph(info: MarkdownInfo, lf: _Rec) -> Paragraph | None:
     if lf.kind == "text":
         if not lf.content:
             return None
-        shown = blk.rendered()[0]
+        if "\n" not in lf.content and not lf.atx:  # one line: the content ends the line
+            a, b, _ = info.line_span(lf.l0)
+            e = a + len(src[a:b].rstrip(_TRIM))
+            s = e - len(lf.content)
+            if s >= a and src.startswith(lf.content, s):
+                return Paragraph(s, e, lf.content, lf.kind, None, blk)
         lines = info.content_lines(lf.content, lf.l0, lf.l1)
         if lf.atx:
+            shown = blk.rendered()[0]
             s0 = shown.source_start
             s, e = (s0, shown.source_end) if s0 is not None else info.lines_span(lf.l0, lf.l1)
         else:

@@ -236,6 +236,11 @@ _BREAK = re.compile(r" *\n[ \t]*")
 _WIDE_BREAK = re.compile(r" +\n[ \t]*|\n[ \t]+")  # a line break with blanks around it
 
 
+def has_markup(content: str) -> bool:
+    """True when ``content`` may hold an inline construct (else it is plain text)."""
+    return _MARKUP_CHARS.search(content) is not None
+
+
 def plain_render(content: str, verbatim: bool = False) -> list[tuple[str, int, int, int]]:
     """Pieces of content without markup: its lines, a space for each line break."""
     out: list[tuple[str, int, int, int]] = []
