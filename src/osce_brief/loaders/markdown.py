@@ -841,6 +841,8 @@ class MarkdownBlock:
                 self._view = (self.info.heading_view(p.start, p.end), [], False)
             return self._view[0]
         if p.kind == "text" and self.rec.content is not None:
+            if self._view is None and p.text == self.info.content(self.rec) and not mdinline.has_markup(p.text):
+                return None  # plain prose: displayed as it stands in the source
             return self.rendered()[0]
         return None
 
