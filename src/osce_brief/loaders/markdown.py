@@ -552,6 +552,12 @@ def _group(units: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
     return out
 
 
+def _plain(text: str) -> bool:
+    """Prose with no inline markup, no indented or CRLF continuation lines and no
+    list markers: it is displayed as it stands and needs no Markdown meaning."""
+    return not (mdinline.has_markup(text) or "\n " in text or "\n\t" in text or "\r" in text or "\n\f" in text)
+
+
 def _leaf_paragraph(info: MarkdownInfo, lf: Rec) -> Paragraph | None:
     """A part (leaf) of a list or quote as a :class:`Paragraph`."""
     src = info.source
@@ -564,6 +570,8 @@ def _leaf_paragraph(info: MarkdownInfo, lf: Rec) -> Paragraph | None:
             e = a + len(src[a:b].rstrip(TRIM))
             s = e - len(lf.content)
             if s >= a and src.startswith(lf.content, s):
+                if not mdinline.has_markup(lf.content):
+                    return Paragraph(s, e, lf.content, lf.kind)  # plain prose reads as plain text does
                 return Paragraph(s, e, lf.content, lf.kind, None, blk)
         lines = info.content_lines(lf.content, lf.l0, lf.l1)
         if lf.atx:
@@ -751,7 +759,10 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
         blocks = [b for b in blocks if b is not title_block]
 
     def para(kind: str, s: int, e: int, rec: Rec | None) -> Paragraph:
-        return Paragraph(s, e, text[s:e], kind, None, MarkdownBlock(info, rec) if rec is not None else None)
+        t = text[s:e]
+        if rec is None or (kind == "text" and _plain(t)):
+            return Paragraph(s, e, t, kind)  # plain prose reads as plain text does
+        return Paragraph(s, e, t, kind, None, MarkdownBlock(info, rec))
 
     lead_paras: list[Paragraph] = []
     if body:
