@@ -334,8 +334,23 @@ def test_big_table_is_one_block_without_cell_tokens():
 
 # ---------------------------------------------------------------- the map from displayed text to the source
 def test_shown_doctests():
+    from osce_brief.loaders import mdinline
+
     assert doctest.testmod(inline).failed == 0
     assert doctest.testmod(md_loader).failed == 0
+    assert doctest.testmod(mdinline).failed == 0
+
+
+def test_site_generator_templates_are_not_shown():
+    text = (
+        '# T\n\nWhen focusing on [customer experience]({{< ref "/topics/cx" >}}), we listen. '
+        'See [a post]({{ "/2014/12/23/hub/" | url }}) first. {{< figure src="x.png" >}} Done.\n'
+    )
+    doc = parse(text, "post.md")
+    shown = [s.shown for _, s in doc.sentences()]
+    assert shown == ["When focusing on customer experience, we listen.", "See a post first.", "Done."]
+    for _, s in doc.sentences():
+        assert text[s.start : s.end] == s.text
 
 
 INLINE = st.lists(

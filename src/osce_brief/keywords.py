@@ -143,7 +143,7 @@ def _units(doc: Document) -> list[tuple[str, bool]]:
         if sec.title and not _STRUCTURAL.match(sec.title):
             out.append((sec.title, True))
         for sent in sec.sentences:
-            if sent.view is None:
+            if doc.markup is None:
                 out.append((sent.text, False))
             else:  # Markdown: the displayed text, without markup or bare URLs
                 out.append((_BARE_URL.sub(" ", sent.shown), False))
