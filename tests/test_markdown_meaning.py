@@ -349,6 +349,8 @@ def test_site_generator_templates_are_not_shown():
     doc = parse(text, "post.md")
     shown = [s.shown for _, s in doc.sentences()]
     assert shown == ["When focusing on customer experience, we listen.", "See a post first.", "Done."]
+    only = parse('# T\n\n{{image "fig1.svg" 700}}\n{{image "fig2.svg" 700}}\n\nProse here.\n', "p.md")
+    assert [s.shown for _, s in only.sentences()] == ["Prose here."]
     for _, s in doc.sentences():
         assert text[s.start : s.end] == s.text
 

@@ -361,8 +361,8 @@ class MarkdownBlock:
         if self.rec.kind in ("list", "quote"):
             return tuple(s for q in self.parts(p) for s in q.sentences)
         content = self.info.content(self.rec) if p.kind == "text" else None
-        if not content:
-            return ()
+        if not content or _ONLY_TEMPLATES.match(content):
+            return ()  # nothing, or only site-generator template calls ({{image "a.svg"}})
         if p.text == content and not mdinline.has_markup(content):
             # plain prose as it stands in the source: split it as plain text is split
             from ..segment import sentence_spans
@@ -550,6 +550,9 @@ def _group(units: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
         else:
             out.append((s, e))
     return out
+
+
+_ONLY_TEMPLATES = re.compile(r"\s*(?:(?:\{\{.*?\}\}|\{%.*?%\})\s*)+\Z", re.S)
 
 
 def _plain(text: str) -> bool:
