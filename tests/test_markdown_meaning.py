@@ -398,3 +398,15 @@ def test_displayed_text_maps_back_to_exact_source_offsets(body, prefix):
         if p.shown is not None:
             for a, b in p.shown_hits:
                 assert "word" in p.shown[a:b].lower()  # a word form, or touching hits merged
+
+
+def test_fast_entry_prints_displayed_text(monkeypatch, capsys):
+    from osce_brief import entry
+
+    monkeypatch.setattr("sys.argv", ["brief", "search", "rbenv", str(FIX / "pyenv-readme-excerpt.md")])
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    with pytest.raises(SystemExit) as ex:
+        entry.main()
+    out = capsys.readouterr().out
+    assert ex.value.code == 0
+    assert "  This project was forked from rbenv and ruby-build, and modified for Python.\n" in out
