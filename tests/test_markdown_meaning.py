@@ -410,3 +410,15 @@ def test_fast_entry_prints_displayed_text(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert ex.value.code == 0
     assert "  This project was forked from rbenv and ruby-build, and modified for Python.\n" in out
+
+
+def test_summary_json_has_shown_only_when_it_differs(invoke, tmp_path):
+    path = tmp_path / "s.md"
+    text = "# T\n\n## A\n\nThe `fs` module reads [files](https://x.org/fs) quickly. Plain words stay plain here.\n"
+    path.write_text(text)
+    r = invoke("summary", "--json", "-n", "2", str(path))
+    assert r.exit_code == 0
+    sents = json.loads(r.stdout)["sentences"]
+    assert [s.get("shown") for s in sents] == ["The fs module reads files quickly.", None]
+    for s in sents:
+        assert text[s["start"] : s["end"]] == s["text"]
