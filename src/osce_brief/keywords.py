@@ -123,7 +123,7 @@ _STRUCTURAL = re.compile(
 )
 
 
-_BARE_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+|\S+@\S+\.\w+")
+_BARE_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 def _units(doc: Document) -> list[tuple[str, bool]]:

@@ -380,6 +380,10 @@ class MarkdownBlock:
             return tuple(Sentence(a, b, src[a:b]) for a, b in sentence_spans(src, p.start, p.end))
         return mdinline.sentences(shown, code, self.info.source, p.start, p.end)
 
+    def has_markup(self, p: Paragraph) -> bool:
+        """Whether ``p`` may hold inline markup (else all of its text is displayed)."""
+        return mdinline.has_markup(p.text)
+
     def words(self, p: Paragraph) -> int:
         """Displayed words of ``p`` (see :func:`visible_words`)."""
         return visible_words(p.text, p.kind)
@@ -465,36 +469,58 @@ class MarkdownBlock:
         if kind in ("table", "html"):
             lines = self._lines(p)
             k = max(0, bisect_right(lines, (s, s)) - 1)
+            if kind == "table":  # rows joined by " · ", in one build
+                pieces: list = []
+                prev = None
+                while k < len(lines) and lines[k][0] < e:
+                    a, b = lines[k]
+                    if b > s:
+                        if prev is not None:
+                            pieces.append((" \u00b7 ", prev, a - prev))
+                        n = len(pieces)
+                        self._row_pieces(a, b, pieces)
+                        prev = b if len(pieces) > n else prev
+                    k += 1
+                return Shown.build(pieces)
             views = []
             while k < len(lines) and lines[k][0] < e:
                 a, b = lines[k]
                 if b > s:
-                    views.append(self._row_view(a, b) if kind == "table" else _html_view(self.info.source, a, b))
+                    views.append(_html_view(self.info.source, a, b))
                 k += 1
             return Shown.join(views)
         return None
 
     def _row_view(self, s: int, e: int) -> Shown:
+        """A table row as displayed: its cells, rendered, joined by `` | ``."""
+        out: list[tuple[str, int, int]] = []
+        self._row_pieces(s, e, out)
+        return Shown.build(out)
+
+    def _row_pieces(self, s: int, e: int, out: list) -> None:
         src = self.info.source
-        cells = []
-        pos = s
-        if pos < e and src[pos] == "|":
-            pos += 1
-        k = pos
-        while k <= e:
-            if k == e or (src[k] == "|" and src[k - 1] != "\\"):
-                a, b = pos, k
-                while a < b and src[a] in " \t":
-                    a += 1
-                while b > a and src[b - 1] in " \t":
-                    b -= 1
-                if b > a:
-                    content = src[a:b]
-                    cmap = mdinline.ContentMap.shifted(a, b - a)
-                    cells.append(mdinline.view(mdinline.render(parser(), content, self.info.env), cmap)[0])
-                pos = k + 1
-            k += 1
-        return Shown.join(cells, " | ")
+        plain = not mdinline.has_markup(src[s:e])
+        bounds = [s - 1] + [m.start() for m in _CELL_SEP.finditer(src, s, e)] + [e]
+        prev = None
+        for x, y in zip(bounds, bounds[1:]):
+            a, b = x + 1, y
+            while a < b and src[a] in " \t":
+                a += 1
+            while b > a and src[b - 1] in " \t":
+                b -= 1
+            if b <= a:
+                continue
+            if prev is not None:
+                out.append((" | ", prev, a - prev))
+            if plain:
+                out.append((src[a:b], a, b - a))
+            else:
+                shown = mdinline.view(mdinline.render(parser(), src[a:b], self.info.env), mdinline.ContentMap.shifted(a, b - a))[0]
+                out.extend(shown._pieces())
+            prev = b
+
+
+_CELL_SEP = re.compile(r"(?<!\\)\|")
 
 
 def _html_view(src: str, s: int, e: int) -> Shown:
