@@ -86,7 +86,7 @@ def measure(*cmds: list[str], n: int) -> list[dict]:
 
 def scanner() -> str:
     """Which scanner the streamed counts use (the fast extra's Hyperscan, or pure Python)."""
-    code = "from osce_brief.accel import hyperscan_module as h; m = h(); print(m.__version__ if m else '')"
+    code = "from osce_brief.search.accel import hyperscan_module as h; m = h(); print(m.__version__ if m else '')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env()).stdout.strip()
     return f"Hyperscan {out} (the fast extra)" if out else "none: pure Python (pip install '.[fast]' for Hyperscan)"
 

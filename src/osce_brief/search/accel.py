@@ -1,6 +1,6 @@
 """Optional native scanning for streamed counts (the ``fast`` extra: Hyperscan).
 
-``brief search --count`` and ``-l`` on a big file (:func:`osce_brief.search.count_file`)
+``brief search --count`` and ``-l`` on a big file (:func:`osce_brief.search.stream.count_file`)
 spend most of their time in byte scans of each chunk: where a term's ASCII
 anchor occurs, and where a non-ASCII character that could fold into it stands.
 With the ``hyperscan`` package installed, one pass finds both:
@@ -48,13 +48,13 @@ def hyperscan_module():
 def folding_chars() -> tuple[str, ...]:
     """Every non-ASCII character (planes 0, 1 and 14) whose fold is empty or holds
     ASCII: the only ones that can stand for part of an ASCII anchor, lowercased
-    or not. :func:`osce_brief.search._fold_into` then decides each one exactly.
+    or not. :func:`osce_brief.search.bytescan._fold_into` then decides each one exactly.
 
     Found in bulk (one NFKD pass over all characters, C-level comparisons), about
     50 ms; kept in the cache directory with the folds, which then seed
     :func:`osce_brief.textnorm.fold_char`'s cache.
     """
-    from . import textnorm
+    from .. import textnorm
 
     path = os.path.join(_cache_dir(), _table_name())
     try:
@@ -93,8 +93,8 @@ def _table_name() -> str:
     import unicodedata
     import zlib
 
-    from . import __version__
-    from .textnorm import _SPECIAL
+    from .. import __version__
+    from ..textnorm import _SPECIAL
 
     special = zlib.crc32(repr(sorted(_SPECIAL.items())).encode())
     return f"folds-{FORMAT}-{__version__}-{unicodedata.unidata_version}-{special:08x}.json"
@@ -160,8 +160,8 @@ class ChunkScanner:
 
     Args:
         hs: the hyperscan module.
-        plans: the query's byte-level plans (:class:`osce_brief.search._StreamTerm`).
-        fold_into: :func:`osce_brief.search._fold_into`.
+        plans: the query's byte-level plans (:class:`osce_brief.search.bytescan._StreamTerm`).
+        fold_into: :func:`osce_brief.search.bytescan._fold_into`.
     """
 
     def __init__(self, hs, plans, fold_into) -> None:
@@ -254,7 +254,7 @@ class ChunkScanner:
         raw = buf[p:k]
         run = self.folded_runs.get(raw)
         if run is None:
-            from .textnorm import fold_str
+            from ..textnorm import fold_str
 
             try:
                 run = fold_str(raw.decode("utf-8"))
@@ -307,7 +307,7 @@ def _cache_key(hs, plans) -> str:
     import sys
     import unicodedata
 
-    from . import __version__
+    from .. import __version__
 
     machine = os.uname().machine if hasattr(os, "uname") else sys.platform
     terms = "+".join(pl.anchor.hex() + ("i" if pl.insensitive else "s") for pl in plans)
