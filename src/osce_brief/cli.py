@@ -488,7 +488,7 @@ def search(
         word=word, exact=exact, any_term=any_term, unit=unit, context=context, section=section, rank=rank,
         max_passages=max_passages, mode=mode, encoding=encoding, max_bytes=max_bytes, fmt=fmt,
     )
-    from .entry import finish_search
+    from .output import finish_search
 
     rich_emit = None if width is None and not _styled() else (lambda r: emit(r, width=width, pager=False))
     finish_search(result, paths, mode, json_out, rich_emit)

@@ -5,7 +5,7 @@ that must start as fast as grep: ``brief search`` with its output going to a
 pipe or file (plain passages, ``--count``, ``-l`` or ``--json``). Typer, Click
 and Rich cost 100-250 ms to import, more than counting a thousand files takes,
 so that case is parsed here with the same meaning as the Typer command and
-printed by the same functions (:func:`finish_search`). Anything this parser
+printed by the same functions (:func:`osce_brief.output.finish_search`). Anything this parser
 does not know (``--width``, ``--encoding``, ``--help``, ``--``, stdin, a value
 out of range, a terminal on stdout) goes to Typer, which then also gives the
 usual error messages.
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from .errors import BriefError, ExitCode, InputError, NoMatch
+from .errors import BriefError, ExitCode
 
 #: Flag options of ``brief search`` that the fast path understands: name -> field.
 _LONG = {
@@ -102,52 +102,8 @@ def parse_fast_search(argv: Sequence[str]) -> tuple[dict, list[str]] | None:
     return opts, args
 
 
-def no_match_error(result) -> BriefError:
-    """The exit-1 error for a search that found nothing (exit 2 when inputs failed)."""
-    message, hint = result.no_match_message()
-    if result.errors:
-        return InputError(message + f" ({len(result.errors)} input(s) could not be read)", hint)
-    return NoMatch(message, hint)
-
-
-def finish_search(result, paths: Sequence[str], mode: str, json_out: bool, rich_emit=None) -> None:
-    """Print a search result, then raise the no-match error when nothing matched.
-
-    Args:
-        mode: ``passages``, ``count`` or ``files``.
-        json_out: JSON Lines (one object per passage or file, then a summary).
-        rich_emit: prints a Rich renderable (a terminal, or ``--width``); None
-            prints plain lines for a pipe, without importing Rich.
-    """
-    from .output import emit_json, warn
-
-    for path, message in result.errors:
-        warn(f"{path}: {message}")
-    if json_out:
-        if mode == "passages":
-            for p in result.passages:
-                emit_json(p.to_dict())
-        else:
-            for f in result.files:
-                emit_json(f.to_dict() if mode == "count" else {"type": "file", "path": f.path})
-        emit_json(result.to_dict(counted=mode != "files"))
-    elif result.found or (mode == "count" and len(paths) <= 1):  # a lone file's count is printed even when 0
-        if rich_emit is None:
-            from .render import plain
-
-            writer = {"passages": plain.plain_passages, "count": plain.plain_counts, "files": plain.plain_files}[mode]
-            sys.stdout.write(writer(result))
-        else:
-            from .render import search as render
-
-            writer = {"passages": render.render_passages, "count": render.render_counts, "files": render.render_files}[mode]
-            rich_emit(writer(result))
-    if not result.found:
-        raise no_match_error(result)
-
-
 def _fast_search(opts: dict, args: list[str]) -> int:
-    from .output import _silence_stdout, fail
+    from .output import _silence_stdout, fail, finish_search
     from .search import search, split_terms_paths
 
     try:

@@ -1,7 +1,9 @@
 """Light output helpers shared by the Typer CLI and the fast entry point.
 
-Nothing here imports Rich or Typer: error lines, warnings, JSON Lines and the
-"styled or plain?" decision cost no start-up time.
+Nothing here imports Rich or Typer at module level: error lines, warnings, JSON
+Lines, the "styled or plain?" decision and the printing of a search result
+(:func:`finish_search`) cost no start-up time. Both :mod:`osce_brief.entry` and
+:mod:`osce_brief.cli` import from here; this module imports neither.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Sequence
 
+from .errors import BriefError, InputError, NoMatch
 from .sanitize import clean
 
 _JSON_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -61,3 +65,45 @@ def emit_json(obj: object) -> None:
     line = json.dumps(obj, ensure_ascii=False)
     line = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", line)
     sys.stdout.write(line + "\n")
+
+
+def no_match_error(result) -> BriefError:
+    """The exit-1 error for a search that found nothing (exit 2 when inputs failed)."""
+    message, hint = result.no_match_message()
+    if result.errors:
+        return InputError(message + f" ({len(result.errors)} input(s) could not be read)", hint)
+    return NoMatch(message, hint)
+
+
+def finish_search(result, paths: Sequence[str], mode: str, json_out: bool, rich_emit=None) -> None:
+    """Print a search result, then raise the no-match error when nothing matched.
+
+    Args:
+        mode: ``passages``, ``count`` or ``files``.
+        json_out: JSON Lines (one object per passage or file, then a summary).
+        rich_emit: prints a Rich renderable (a terminal, or ``--width``); None
+            prints plain lines for a pipe, without importing Rich.
+    """
+    for path, message in result.errors:
+        warn(f"{path}: {message}")
+    if json_out:
+        if mode == "passages":
+            for p in result.passages:
+                emit_json(p.to_dict())
+        else:
+            for f in result.files:
+                emit_json(f.to_dict() if mode == "count" else {"type": "file", "path": f.path})
+        emit_json(result.to_dict(counted=mode != "files"))
+    elif result.found or (mode == "count" and len(paths) <= 1):  # a lone file's count is printed even when 0
+        if rich_emit is None:
+            from .render import plain
+
+            writer = {"passages": plain.plain_passages, "count": plain.plain_counts, "files": plain.plain_files}[mode]
+            sys.stdout.write(writer(result))
+        else:
+            from .render import search as render
+
+            writer = {"passages": render.render_passages, "count": render.render_counts, "files": render.render_files}[mode]
+            rich_emit(writer(result))
+    if not result.found:
+        raise no_match_error(result)
