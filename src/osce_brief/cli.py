@@ -1,17 +1,14 @@
 """The ``brief`` command line: the only module that prints or exits.
 
-Each command parses its options, calls one library function and prints the
-result, either through a renderer (``render/``) or as JSON Lines. Errors from the
+Each command parses its options, calls one function of the public library API
+(:mod:`osce_brief.api`) and prints the result, either through a renderer
+(``render/``) or as JSON Lines (the result's ``to_dict()``). Errors from the
 library (:class:`~osce_brief.errors.BriefError`) become one line on stderr and a
 named exit code (see :class:`~osce_brief.errors.ExitCode`).
 """
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
 import sys
 from typing import Annotated, Iterable, Optional
 
@@ -21,7 +18,7 @@ from typer.core import TyperGroup
 from . import __version__
 from .errors import BriefError, ExitCode
 from .loaders import DEFAULT_MAX_BYTES
-from .output import _silence_stdout, _styled, emit_json, fail
+from .output import _silence_stdout, _styled, emit, emit_json, fail, page
 
 
 class BriefGroup(TyperGroup):
@@ -93,81 +90,11 @@ SaveOpt = Annotated[
 ]
 
 
-# ---------------------------------------------------------------- output helpers
-def out_console(width: int | None = None):
-    """The stdout Console: styled only on a terminal; NO_COLOR/FORCE_COLOR honoured."""
-    from rich.console import Console
-
-    styled = _styled()
-    if width is None and not styled:
-        width = shutil.get_terminal_size((100, 24)).columns if os.environ.get("COLUMNS") else 100
-    return Console(
-        width=width,
-        force_terminal=styled,
-        no_color=bool(os.environ.get("NO_COLOR")) or None,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        soft_wrap=False,
-    )
-
-
-_TRAILING = re.compile(r"[ \t]+(?=\n|\Z)")
-
-
-def emit(renderable, *, width: int | None = None, pager: bool | None = None) -> None:
-    """Print a renderable to stdout, through a pager when asked or when it is
-    taller than the terminal (``--pager`` / automatic on a terminal, like git)."""
-    console = out_console(width)
-    if not console.is_terminal and not pager:
-        # plain text for pipes: no padding spaces at line ends (tables, indents)
-        with console.capture() as cap:
-            console.print(renderable)
-        sys.stdout.write(_TRAILING.sub("", cap.get()))
-        return
-    if pager is False or (pager is None and not sys.stdout.isatty()):
-        console.print(renderable)
-        return
-    with console.capture() as cap:
-        console.print(renderable)
-    text = cap.get()
-    if pager or text.count("\n") > console.height:
-        _page(text)
-    else:
-        sys.stdout.write(text)
-
-
-def _page(text: str) -> None:
-    cmd = os.environ.get("BRIEF_PAGER") or os.environ.get("PAGER") or "less"
-    env = dict(os.environ)
-    env.setdefault("LESS", "FRX")
-    if cmd.split()[0] == "less" and not shutil.which("less"):
-        sys.stdout.write(text)
-        return
-    try:
-        proc = subprocess.Popen(cmd, shell=True, stdin=subprocess.PIPE, env=env)
-    except OSError:
-        sys.stdout.write(text)
-        return
-    try:
-        assert proc.stdin is not None
-        proc.stdin.write(text.encode("utf-8", "replace"))
-        proc.stdin.close()
-    except BrokenPipeError:
-        pass
-    while True:
-        try:
-            proc.wait()
-            break
-        except KeyboardInterrupt:
-            continue  # the pager handles Ctrl-C itself
-
-
 def load_doc(
     path: str | None, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None, save: str | None = None
 ):
     """Load one document for a command (None = bundled article; URLs are fetched)."""
-    from .loaders import load
+    from .api import load
 
     return load(path, encoding=encoding, max_bytes=max_bytes, fmt=fmt, save=save)
 
@@ -233,30 +160,20 @@ def outline(
 
         brief outline --hedges
     """
-    from .outline import outline as build
+    from .api import outline as build
 
     for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
-        result = build(doc, depth=depth, auto=not json_out)
-        shares = None
-        if hedges_col:
-            from .hedges import analyze, rollup
-
-            shares = rollup(analyze(doc), doc)
+        result = build(doc, depth=depth, auto=not json_out, hedges=hedges_col)
         if json_out:
-            d = result.to_dict()
-            if shares is not None:
-                for sec in d["sections"]:
-                    sh = shares.get(sec["index"])
-                    sec["hedged"] = round(sh.ratio, 4) if sh is not None and sh.sentences else None
-            emit_json(d)
+            emit_json(result.to_dict())
         else:
             from .render.outline import render_outline
 
             extra = None
-            if shares is not None:
+            if result.hedged is not None:
                 from .render.hedges import share_cell
 
-                extra = {"Hedged": {i: share_cell(sh.ratio) for i, sh in shares.items() if sh.sentences}}
+                extra = {"Hedged": {i: share_cell(r) for i, r in result.hedged.items() if r is not None}}
             emit(render_outline(result, extra), width=width, pager=False)
 
 
@@ -289,26 +206,19 @@ def show(
 
         brief show all --pager
     """
-    from .select import select_with_children
+    from .api import select
 
     doc = load_doc(path, encoding, max_bytes, fmt, save)
-    chosen = select_with_children(doc, section)
+    selected = select(doc, section)
     if json_out:
-        emit_json(
-            {
-                "path": doc.display_path,
-                "sections": [
-                    {"index": s.index, "level": s.level, "title": s.title, "start": s.start, "end": s.end, "text": doc.source[s.start : s.end]}
-                    for s in chosen
-                ],
-            }
-        )
+        emit_json(selected.to_dict())
         return
+    chosen = selected.in_document(doc)
     if not _styled() and doc.format != "markdown":
         from .render.show import plain_sections
 
         text = plain_sections(doc, chosen, width)
-        _page(text) if pager else sys.stdout.write(text)
+        page(text) if pager else sys.stdout.write(text)
         return
     from .render.show import render_sections
 
@@ -360,29 +270,19 @@ def summary(
 
         brief summary --section 3 --method lexrank --json | jq '.sentences[].text'
     """
-    from .summarize import by_section as gists
-    from .summarize import summarize
-
-    prefer = reported  # True: summarize() prefers sentences osce_brief.hedges finds unhedged
+    from .api import summarize
 
     for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
-        chosen = None
-        if section is not None:
-            from .select import select_with_children
-
-            chosen = select_with_children(doc, section)
-        if by_section:
-            result = gists(doc, method=method, sections=chosen, reported=prefer)
-            if json_out:
-                emit_json({"path": doc.display_path, **result.to_dict()})
-            else:
-                from .render.summary import render_by_section
-
-                emit(render_by_section(result, doc.title), width=width, pager=False)
-            continue
-        result = summarize(doc, n=sentences, ratio=ratio, words=words, method=method, section=chosen, reported=prefer)
+        if by_section:  # one sentence per section (-n, --ratio and --words are for whole summaries)
+            result = summarize(doc, method=method, section=section, by_section=True, reported=reported)
+        else:
+            result = summarize(doc, sentences, ratio=ratio, words=words, method=method, section=section, reported=reported)
         if json_out:
-            emit_json({"path": doc.display_path, **result.to_dict()})
+            emit_json(result.to_dict())
+        elif by_section:
+            from .render.summary import render_by_section
+
+            emit(render_by_section(result, doc.title), width=width, pager=False)
         else:
             from .render.summary import render_summary
 
@@ -410,16 +310,16 @@ def keywords(
 
         brief keywords --json *.txt | jq -r '.keywords[0].phrase'
     """
-    from .keywords import keywords as extract
+    from .api import keywords as extract
 
     for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
         result = extract(doc, n=n)
         if json_out:
-            emit_json({"path": doc.display_path, "keywords": [k.to_dict() for k in result]})
+            emit_json(result.to_dict())
         else:
             from .render.keywords import render_keywords
 
-            emit(render_keywords(result, doc.title), width=width, pager=False)
+            emit(render_keywords(list(result.keywords), doc.title), width=width, pager=False)
 
 
 @app.command()
@@ -473,8 +373,9 @@ def search(
 
         brief search --json ukraine | jq -r .text
     """
+    from .api import search as run_search
     from .errors import UsageError
-    from .search import search as run_search
+    from .output import finish_search
     from .search import split_terms_paths
 
     if case_sensitive and ignore_case:
@@ -484,14 +385,12 @@ def search(
     terms, paths = split_terms_paths(args)
     mode = "count" if count else "files" if files_with_matches else "passages"
     result = run_search(
-        terms, paths, regex=regex, case="sensitive" if case_sensitive else "insensitive" if ignore_case else "smart",
+        paths, terms, regex=regex, case="sensitive" if case_sensitive else "insensitive" if ignore_case else "smart",
         word=word, exact=exact, any_term=any_term, unit=unit, context=context, section=section, rank=rank,
         max_passages=max_passages, mode=mode, encoding=encoding, max_bytes=max_bytes, fmt=fmt,
     )
-    from .output import finish_search
-
     rich_emit = None if width is None and not _styled() else (lambda r: emit(r, width=width, pager=False))
-    finish_search(result, paths, mode, json_out, rich_emit)
+    finish_search(result, len(paths), json_out, rich_emit)
 
 
 @app.command()
@@ -523,7 +422,7 @@ def hedges(
 
         brief hedges --json story.txt | jq .ratio
     """
-    from .hedges import analyze
+    from .api import hedges as analyze
 
     for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
         result = analyze(doc)

@@ -103,20 +103,21 @@ def parse_fast_search(argv: Sequence[str]) -> tuple[dict, list[str]] | None:
 
 
 def _fast_search(opts: dict, args: list[str]) -> int:
+    from .api import search
     from .output import _silence_stdout, fail, finish_search
-    from .search import search, split_terms_paths
+    from .search import split_terms_paths
 
     try:
         terms, paths = split_terms_paths(args)
         mode = "count" if opts.get("count") else "files" if opts.get("files") else "passages"
         case = "sensitive" if opts.get("case_sensitive") else "insensitive" if opts.get("ignore_case") else "smart"
         result = search(
-            terms, paths, regex=opts.get("regex", False), case=case, word=opts.get("word", False),
+            paths, terms, regex=opts.get("regex", False), case=case, word=opts.get("word", False),
             exact=opts.get("exact", False), any_term=opts.get("any_term", False), unit=opts.get("unit", "sentence"),
             context=opts.get("context", 0), section=opts.get("section"), rank=opts.get("rank", False),
             max_passages=opts.get("max_passages"), mode=mode,
         )
-        finish_search(result, paths, mode, opts.get("json_out", False))
+        finish_search(result, len(paths), opts.get("json_out", False))
         sys.stdout.flush()
         return ExitCode.OK
     except BriefError as e:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Sequence
 
 from .errors import BriefError, InputError, NoMatch
 from .sanitize import clean
@@ -67,6 +66,81 @@ def emit_json(obj: object) -> None:
     sys.stdout.write(line + "\n")
 
 
+def out_console(width: int | None = None):
+    """The stdout Console: styled only on a terminal; NO_COLOR/FORCE_COLOR honoured."""
+    import shutil
+
+    from rich.console import Console
+
+    styled = _styled()
+    if width is None and not styled:
+        width = shutil.get_terminal_size((100, 24)).columns if os.environ.get("COLUMNS") else 100
+    return Console(
+        width=width,
+        force_terminal=styled,
+        no_color=bool(os.environ.get("NO_COLOR")) or None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+
+
+_TRAILING = re.compile(r"[ \t]+(?=\n|\Z)")
+
+
+def emit(renderable, *, width: int | None = None, pager: bool | None = None) -> None:
+    """Print a renderable to stdout, through a pager when asked or when it is
+    taller than the terminal (``--pager`` / automatic on a terminal, like git)."""
+    console = out_console(width)
+    if not console.is_terminal and not pager:
+        # plain text for pipes: no padding spaces at line ends (tables, indents)
+        with console.capture() as cap:
+            console.print(renderable)
+        sys.stdout.write(_TRAILING.sub("", cap.get()))
+        return
+    if pager is False or (pager is None and not sys.stdout.isatty()):
+        console.print(renderable)
+        return
+    with console.capture() as cap:
+        console.print(renderable)
+    text = cap.get()
+    if pager or text.count("\n") > console.height:
+        page(text)
+    else:
+        sys.stdout.write(text)
+
+
+def page(text: str) -> None:
+    """Show ``text`` through ``$BRIEF_PAGER``, ``$PAGER`` or ``less`` (``LESS=FRX``), as git does."""
+    import shutil
+    import subprocess
+
+    cmd = os.environ.get("BRIEF_PAGER") or os.environ.get("PAGER") or "less"
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    if cmd.split()[0] == "less" and not shutil.which("less"):
+        sys.stdout.write(text)
+        return
+    try:
+        proc = subprocess.Popen(cmd, shell=True, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        sys.stdout.write(text)
+        return
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(text.encode("utf-8", "replace"))
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    while True:
+        try:
+            proc.wait()
+            break
+        except KeyboardInterrupt:
+            continue  # the pager handles Ctrl-C itself
+
+
 def no_match_error(result) -> BriefError:
     """The exit-1 error for a search that found nothing (exit 2 when inputs failed)."""
     message, hint = result.no_match_message()
@@ -75,26 +149,24 @@ def no_match_error(result) -> BriefError:
     return NoMatch(message, hint)
 
 
-def finish_search(result, paths: Sequence[str], mode: str, json_out: bool, rich_emit=None) -> None:
-    """Print a search result, then raise the no-match error when nothing matched.
+def finish_search(result, inputs: int, json_out: bool, rich_emit=None) -> None:
+    """Print a search result (:class:`osce_brief.search.SearchResult`, whose
+    ``mode`` says passages, counts or files), then raise the no-match error
+    when nothing matched.
 
     Args:
-        mode: ``passages``, ``count`` or ``files``.
-        json_out: JSON Lines (one object per passage or file, then a summary).
+        inputs: how many paths were given (a lone file's count is printed even when 0).
+        json_out: JSON Lines: the result's ``records()``.
         rich_emit: prints a Rich renderable (a terminal, or ``--width``); None
             prints plain lines for a pipe, without importing Rich.
     """
     for path, message in result.errors:
         warn(f"{path}: {message}")
+    mode = result.mode
     if json_out:
-        if mode == "passages":
-            for p in result.passages:
-                emit_json(p.to_dict())
-        else:
-            for f in result.files:
-                emit_json(f.to_dict() if mode == "count" else {"type": "file", "path": f.path})
-        emit_json(result.to_dict(counted=mode != "files"))
-    elif result.found or (mode == "count" and len(paths) <= 1):  # a lone file's count is printed even when 0
+        for obj in result.records():
+            emit_json(obj)
+    elif result.found or (mode == "count" and inputs <= 1):
         if rich_emit is None:
             from .render import plain
 
