@@ -8,7 +8,9 @@ so that case is parsed here with the same meaning as the Typer command and
 printed by the same functions (:func:`osce_brief.output.finish_search`). Anything this parser
 does not know (``--width``, ``--encoding``, ``--help``, ``--``, stdin, a value
 out of range, a terminal on stdout) goes to Typer, which then also gives the
-usual error messages.
+usual error messages. Defaults from the config file (:mod:`osce_brief.config`)
+apply here as in Typer; one this parser does not know (``width = 100``) sends
+the command to Typer too.
 """
 
 from __future__ import annotations
@@ -129,6 +131,35 @@ def _fast_search(opts: dict, args: list[str]) -> int:
         return ExitCode.OK
 
 
+#: Parameter names of ``brief search`` (config keys) -> fields of the fast parser.
+_FIELD = {"files_with_matches": "files", **{f: f for f in _LONG.values() if f != "files"},
+          "unit": "unit", "context": "context", "max_passages": "max_passages"}
+
+
+def with_config(opts: dict) -> dict | None:
+    """``opts`` with the config file's ``search`` defaults for the options not
+    given (see :func:`osce_brief.config.without_overridden`); None when the file
+    sets one this parser does not handle (Typer then runs the command).
+
+    Raises:
+        UsageError: a bad config file.
+    """
+    from .config import config_path, load_config, without_overridden
+
+    found = config_path()
+    if found is None:
+        return opts
+    defaults = load_config(*found)["search"]
+    given = {name for name, field in _FIELD.items() if field in opts}
+    kept = without_overridden(defaults, given)
+    if any(name not in _FIELD for name in kept):
+        return None
+    merged = {**{_FIELD[name]: value for name, value in kept.items()}, **opts}
+    if (merged.get("count") and merged.get("files")) or (merged.get("case_sensitive") and merged.get("ignore_case")):
+        return None  # Typer says what is wrong
+    return merged
+
+
 def main() -> None:
     """Run ``brief`` with ``sys.argv``."""
     argv = sys.argv[1:]
@@ -137,7 +168,14 @@ def main() -> None:
 
         plan = parse_fast_search(argv[1:])
         if plan is not None and not _styled():
-            sys.exit(int(_fast_search(*plan)))
+            try:
+                opts = with_config(plan[0])
+            except BriefError as e:
+                from .output import fail
+
+                sys.exit(fail(e.message, e.hint, e.exit_code))
+            if opts is not None:
+                sys.exit(int(_fast_search(opts, plan[1])))
     from .cli import main as typer_main
 
     typer_main()
