@@ -118,6 +118,7 @@ class BriefGroup(TyperGroup):
 
             typer.completion.completion_init()  # Typer's bash/zsh/fish/PowerShell formats
             add_completion_class(Bash, "bash")
+            _attach_completers(self)
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
@@ -172,17 +173,27 @@ app = typer.Typer(
 command = app.command  # every command: app.command(cls=BriefCommand)
 
 
-def _complete_section(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+def _attach_completers(group) -> None:
+    """Value completion for SECTION (numbers and headings) and for the options
+    with fixed choices. Attached only when the shell asks for completions, so a
+    normal run does not pay for building them (Typer's ``autocompletion=``
+    inspects each callback's signature on every run: ~4 ms)."""
+    from typer._click.shell_completion import CompletionItem
+
     from .completion import complete_section
 
-    return complete_section(ctx.params, incomplete)
+    def section(ctx, param, incomplete: str) -> list:
+        return [CompletionItem(v, help=h) for v, h in complete_section(ctx.params, incomplete) if v.startswith(incomplete)]
 
+    def choices(*values: str):
+        return lambda ctx, param, incomplete: [CompletionItem(v) for v in values if v.startswith(incomplete)]
 
-def _choices(*values: str):
-    def complete(incomplete: str) -> list[str]:
-        return [v for v in values if v.startswith(incomplete)]
-
-    return complete
+    by_name = {"section": section, "fmt": choices("text", "markdown", "html"),
+               "method": choices("default", "lead", "textrank", "lexrank"), "unit": choices("sentence", "paragraph")}
+    for cmd in group.commands.values():
+        for p in cmd.params:
+            if p.name in by_name:
+                p._custom_shell_complete = by_name[p.name]  # click's shell_complete= hook
 
 
 # ---------------------------------------------------------------- shared options
@@ -208,7 +219,7 @@ WidthOpt = Annotated[
 FormatOpt = Annotated[
     Optional[str],
     typer.Option("--format", "-f", metavar="FORMAT", help="Force the input format: text, markdown or html (default: detect).",
-                 show_default=False, autocompletion=_choices("text", "markdown", "html")),
+                 show_default=False),
 ]
 SaveOpt = Annotated[
     Optional[str],
@@ -216,7 +227,7 @@ SaveOpt = Annotated[
 ]
 SectionOpt = Annotated[
     Optional[str],
-    typer.Option("--section", "-s", metavar="SECTION", autocompletion=_complete_section, show_default=False,
+    typer.Option("--section", "-s", metavar="SECTION", show_default=False,
                  help="Only this section: number, range 2-4, list 1,3 or heading words."),
 ]
 
@@ -357,7 +368,7 @@ def outline(
 def show(
     section: Annotated[
         str,
-        typer.Argument(metavar="SECTION", autocompletion=_complete_section,
+        typer.Argument(metavar="SECTION",
                        help="Section number (1-based), range 2-4, list 1,3, heading words, 'lead' or 'all'."),
     ],
     path: PathArg = None,
@@ -441,8 +452,7 @@ def summary(
     ] = False,
     method: Annotated[
         str,
-        typer.Option("--method", "-m", metavar="METHOD", help="default, or a baseline: lead, textrank, lexrank.",
-                     autocompletion=_choices("default", "lead", "textrank", "lexrank")),
+        typer.Option("--method", "-m", metavar="METHOD", help="default, or a baseline: lead, textrank, lexrank."),
     ] = "default",
     json_out: JsonOpt = False,
     width: WidthOpt = None,
@@ -523,8 +533,7 @@ def search(
         typer.Argument(metavar="TERM... [PATH...]", help="Terms (a phrase in quotes is one term), then files or directories. Default: the bundled article.", show_default=False),
     ],
     unit: Annotated[
-        str, typer.Option("--unit", "-u", metavar="UNIT", help="Passage unit: sentence or paragraph.",
-                          autocompletion=_choices("sentence", "paragraph"))
+        str, typer.Option("--unit", "-u", metavar="UNIT", help="Passage unit: sentence or paragraph.")
     ] = "sentence",
     context: Annotated[int, typer.Option("--context", "-C", metavar="N", min=0, help="Sentences of context on each side.")] = 0,
     case_sensitive: Annotated[bool, typer.Option("--case-sensitive", "-s", help="Match case (default: only when a term has a capital).")] = False,
@@ -535,7 +544,7 @@ def search(
     any_term: Annotated[bool, typer.Option("--any", help="A passage needs any one term, not all.")] = False,
     section: Annotated[
         Optional[str],
-        typer.Option("--section", "-S", metavar="SECTION", autocompletion=_complete_section, show_default=False,
+        typer.Option("--section", "-S", metavar="SECTION", show_default=False,
                      help="Search only this section: number, range 2-4, list 1,3 or heading words."),
     ] = None,
     count: Annotated[bool, typer.Option("--count", "-c", help="Print the number of matching passages (per file).")] = False,
