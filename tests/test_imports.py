@@ -14,6 +14,7 @@ is not a circle unless the ``__init__`` imports the modules back).
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "osce_brief"
@@ -36,6 +37,7 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
 def import_edges() -> dict[str, set[tuple[str, bool]]]:
     """module -> {(imported module, lazy)} for every module of the package."""
     mods = _modules()
