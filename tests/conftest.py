@@ -44,6 +44,22 @@ def _cache_dir(tmp_path_factory):
         os.environ["BRIEF_CACHE_DIR"] = old
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_config(tmp_path_factory):
+    """A user's ~/.config/brief/config.toml or $BRIEF_CONFIG never reaches the tests."""
+    import os
+
+    saved = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME", "BRIEF_CONFIG")}
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("xdg-config"))
+    os.environ.pop("BRIEF_CONFIG", None)
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import unicodedata
@@ -11,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from osce_brief.search import accel
-from osce_brief import search as S
+
+S = importlib.import_module("osce_brief.search")  # the module: `osce_brief.search` is the API function
 from osce_brief.search import bytescan as SB, stream as SS
 
 hs = accel.hyperscan_module()

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
 
 import pytest
 from rich.console import Console
 
 from osce_brief import load, parse
 from osce_brief import parallel
-from osce_brief import search as S
 from osce_brief.search import files as SF, stream as SS
 from osce_brief.errors import ExitCode, UsageError
 from osce_brief.render.search import passage_text, render_passages
 
 from .conftest import WAR_AND_PEACE, build_text, jsonl
+
+S = importlib.import_module("osce_brief.search")  # the module: `osce_brief.search` is the API function
 
 
 def flat(s: str) -> str:

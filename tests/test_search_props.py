@@ -5,6 +5,7 @@ Each property compares the search engine with a plain ``re`` scan of random text
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import unicodedata
@@ -13,9 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from osce_brief import parse
-from osce_brief import search as S
 from osce_brief.search import stream as SS
 from osce_brief.textnorm import fold, fold_str
+
+S = importlib.import_module("osce_brief.search")  # the module: `osce_brief.search` is the API function
+
 
 SETTINGS = settings(max_examples=int(os.environ.get("BRIEF_PROP_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

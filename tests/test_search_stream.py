@@ -6,15 +6,17 @@ cuts land everywhere) and compares with building the Document and its passages.
 
 from __future__ import annotations
 
+import importlib
 import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from osce_brief import search as S
 from osce_brief.search import files as SF, stream as SS
 from osce_brief.search.accel import hyperscan_module
+
+S = importlib.import_module("osce_brief.search")  # the module: `osce_brief.search` is the API function
 
 
 @pytest.fixture(autouse=True, params=["python", "hyperscan"])

@@ -12,6 +12,7 @@ import unicodedata
 
 from .errors import SectionError
 from .model import Document, Section
+from .record import record
 
 _RANGE = re.compile(r"^\s*(-?\d+)\s*(?:-|\.\.)\s*(-?\d+)\s*$")
 
@@ -162,3 +163,62 @@ def select_with_children(doc: Document, spec: str) -> list[Section]:
                 seen.add(c.index)
                 out.append(c)
     return out
+
+
+@record(frozen=True)
+class SectionText:
+    """One selected section as ``brief show --json`` prints it: ``text`` is
+    ``source[start:end]``, heading included."""
+
+    index: int
+    level: int
+    title: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict:
+        """``{index, level, title, start, end, text}``."""
+        return {"index": self.index, "level": self.level, "title": self.title, "start": self.start,
+                "end": self.end, "text": self.text}
+
+
+@record(frozen=True)
+class Selection:
+    """What a SECTION selector chose, in the order asked: ``brief show --json``.
+
+    Attributes:
+        path: the document's display path.
+        sections: the sections with their text (index 0 is the lead).
+    """
+
+    path: str
+    sections: tuple[SectionText, ...]
+
+    def to_dict(self) -> dict:
+        """``{path, sections: [{index, level, title, start, end, text}, ...]}``."""
+        return {"path": self.path, "sections": [s.to_dict() for s in self.sections]}
+
+    def in_document(self, doc: Document) -> list[Section]:
+        """The model's :class:`~osce_brief.model.Section` objects of this selection
+        in ``doc`` (the document it was made from), e.g. to render them."""
+        by_index = {s.index: s for s in doc.all_sections()}
+        return [by_index[s.index] for s in self.sections]
+
+
+def selection(doc: Document, spec: str, children: bool = True) -> Selection:
+    """Resolve ``spec`` (see :func:`select_sections`) to a :class:`Selection`.
+
+    Args:
+        children: each section followed by its subsections (what ``show`` reads).
+
+    Example:
+        >>> from osce_brief import load
+        >>> [s.index for s in selection(load(), "2-3").sections]
+        [2, 3]
+    """
+    chosen = select_with_children(doc, spec) if children else select_sections(doc, spec)
+    src = doc.source
+    return Selection(doc.display_path, tuple(
+        SectionText(s.index, s.level, s.title, s.start, s.end, src[s.start : s.end]) for s in chosen
+    ))

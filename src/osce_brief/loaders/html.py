@@ -32,9 +32,6 @@ from ..record import replace
 
 INSTALL_HINT = "install the web extra: pip install 'osce_brief[web]' (in a checkout: pip install '.[web]')"
 
-# is_html_path / looks_like_html live in the package (cheap to import, no trafilatura).
-from . import is_html_path, looks_like_html  # noqa: E402,F401
-
 
 def _trafilatura():
     """Import trafilatura's ``extract``, or raise the one-line install hint."""
@@ -428,11 +425,11 @@ def parse_html(data: bytes | str, path: str | None = None, url: str | None = Non
         InputError: trafilatura is not installed (with the install command), or
             the page has no article text.
     """
-    from . import parse
+    from .markdown import parse_markdown  # (not the package's parse: no import circle)
 
     found = extract(data, url)
     cleaned = clean_markdown(found.markdown, found.title)
-    doc = parse(cleaned.text, path, fmt="markdown")
+    doc = parse_markdown(cleaned.text, path)
     meta: dict = {}
     if found.date:
         meta["date"] = found.date

@@ -41,13 +41,13 @@ Modules, in the order a search runs through them:
 from __future__ import annotations
 
 from .files import SEARCH_EXTENSIONS, STREAM_THRESHOLD, iter_paths, search, split_terms_paths
-from .passages import FileMatch, Passage, SearchResult, search_document
+from .passages import FileMatch, Passage, SearchResult, search_document, search_documents
 from .query import Query, Term, compile_query, find_hits, stem
 from .suggest import suggest
 
 __all__ = [
     "SEARCH_EXTENSIONS", "STREAM_THRESHOLD", "FileMatch", "Passage", "Query", "SearchResult", "Term",
-    "block_count", "compile_query", "count_file", "find_hits", "iter_paths", "search", "search_document",
+    "block_count", "compile_query", "count_file", "find_hits", "iter_paths", "search", "search_document", "search_documents",
     "split_terms_paths", "stem", "suggest",
 ]
 

@@ -14,6 +14,7 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 
 from ..errors import InputError, SectionError, UsageError
+from ..record import replace
 from ..textnorm import fold
 from .bytescan import _ASCII_BYTES, _ascii_hits, _find_hits_generic, _stream_terms, _StreamTerm, _token_has
 from .passages import VOCAB_CHARS, SearchResult, _Acc, _check_options
@@ -121,7 +122,7 @@ def search(
         from ..loaders import load
 
         acc.add_doc(load(None, encoding=encoding, fmt=fmt))
-        return acc.result(rank, max_passages)
+        return replace(acc.result(rank, max_passages), mode=mode)
     files = list(iter_paths(paths, on_error))
     if not files and not acc.errors:
         where = ", ".join(paths)
@@ -159,7 +160,7 @@ def search(
     if mode != "passages":  # counted, not shown
         acc.extra_passages += len(acc.passages)
         acc.passages = []
-    return acc.result(rank, max_passages)
+    return replace(acc.result(rank, max_passages), mode=mode)
 
 
 def _trim_vocab(states: dict) -> None:

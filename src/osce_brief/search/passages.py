@@ -91,6 +91,8 @@ class SearchResult:
         searched: number of documents searched.
         errors: ``(path, message)`` for inputs that could not be read.
         suggestions: close words from the documents when nothing matched.
+        mode: ``passages``, ``count`` (``--count``: no passages kept) or
+            ``files`` (``-l``: each file read up to its first match).
     """
 
     terms: tuple[str, ...]
@@ -101,15 +103,31 @@ class SearchResult:
     searched: int = 0
     errors: tuple[tuple[str, str], ...] = ()
     suggestions: tuple[str, ...] = ()
+    mode: str = "passages"
 
     @property
     def found(self) -> bool:
         """True when at least one passage matched."""
         return self.total_passages > 0
 
-    def to_dict(self, counted: bool = True) -> dict:
+    def records(self) -> list[dict]:
+        """Every object ``--json`` prints, in order: one per passage (one per file
+        with ``--count``/``-l``), then the summary (:meth:`to_dict`)."""
+        if self.mode == "passages":
+            out = [p.to_dict() for p in self.passages]
+        elif self.mode == "count":
+            out = [f.to_dict() for f in self.files]
+        else:
+            out = [{"type": "file", "path": f.path} for f in self.files]
+        out.append(self.to_dict())
+        return out
+
+    def to_dict(self, counted: bool | None = None) -> dict:
         """The final summary object of ``--json``; ``counted`` False (``-l``, which
-        stops at each file's first match) gives null passages and hits."""
+        stops at each file's first match: the default in ``files`` mode) gives
+        null passages and hits."""
+        if counted is None:
+            counted = self.mode != "files"
         return {
             "type": "summary",
             "terms": list(self.terms),
@@ -321,6 +339,22 @@ def search_document(
     """
     return _search_docs([(doc, None)], query, unit=unit, context=context, section=section, rank=rank,
                         max_passages=max_passages)
+
+
+def search_documents(
+    docs: Iterable[Document],
+    query: Query,
+    *,
+    unit: str = "sentence",
+    context: int = 0,
+    section: str | None = None,
+    rank: bool = False,
+    max_passages: int | None = None,
+) -> SearchResult:
+    """Search loaded documents together (one ranking, one total), as :func:`search`
+    does files. Options as in :func:`search_document`."""
+    return _search_docs([(doc, None) for doc in docs], query, unit=unit, context=context, section=section,
+                        rank=rank, max_passages=max_passages)
 
 
 def _check_options(unit: str, context: int, max_passages: int | None) -> None:
