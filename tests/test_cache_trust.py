@@ -14,8 +14,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from osce_brief import accel
 from osce_brief import search as S
+from osce_brief.search import accel
+from osce_brief.search import bytescan as SB
+from osce_brief.search import stream as SS
 
 hs = accel.hyperscan_module()
 pytestmark = [
@@ -29,6 +31,10 @@ TEXT = ("The treaty was signed. Tr\u00e9aty and TREATY talks went on.\n\n"
         "No match in this one.\n\n"
         "A \ufb01ne treaty, a treat\u00ffy, napoleon's treaties.\n") * 40
 OTHER_UID = 4242
+
+
+class Blocked(BaseException):
+    """Raised by the alarm: not an OSError or Exception, so no handler swallows it."""
 
 
 @pytest.fixture
@@ -57,7 +63,7 @@ def doc(tmp_path):
 
 
 def _count(path: str, term: str) -> tuple[int, int]:
-    got = S.count_file(path, S.compile_query([term]), workers=1)
+    got = SS.count_file(path, S.compile_query([term]), workers=1)
     assert got is not None
     return got
 
@@ -73,7 +79,7 @@ def expected(doc, monkeypatch):
 
 
 def _key_of(term: str) -> tuple[str, str]:
-    return accel._cache_key(hs, S._stream_terms(S.compile_query([term])))
+    return accel._cache_key(hs, SB._stream_terms(S.compile_query([term])))
 
 
 def _split(path) -> tuple[dict, bytes]:
@@ -296,7 +302,7 @@ def test_a_fifo_in_the_cache_does_not_block(cache, doc, expected):
     os.mkfifo(key)
 
     def late(*_a):
-        raise TimeoutError("blocked on a FIFO")
+        raise Blocked("blocked on a FIFO")
 
     old = signal.signal(signal.SIGALRM, late)
     signal.alarm(20)
