@@ -358,3 +358,24 @@ def test_a_tampered_folds_table_is_not_used(cache, monkeypatch):
     finally:
         textnorm._cache.clear()
         accel.folding_chars.cache_clear()
+
+
+def test_a_key_others_can_read_is_not_trusted_and_is_replaced(cache, doc, expected):
+    path, _what = _warm(cache, doc, expected)
+    key = cache.dir / "hyperscan" / accel._KEY_NAME
+    old = key.read_bytes()
+    os.chmod(key, 0o644)  # anyone could have signed files with it
+    assert _count(doc, "treaty") == expected["treaty"]
+    assert cache.loads == []
+    assert key.read_bytes() != old and stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert _count(doc, "treaty") == expected["treaty"]
+    assert cache.loads  # signed again with the new key
+
+
+def test_without_hard_links_the_key_is_still_made(cache, doc, expected, monkeypatch):
+    def no_link(*_a, **_k):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_link)
+    monkeypatch.setattr(os, "supports_dir_fd", os.supports_dir_fd | {no_link})
+    _warm(cache, doc, expected)

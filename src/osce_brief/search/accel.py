@@ -508,6 +508,9 @@ def _hmac_key(dfd: int, create: bool) -> bytes | None:
                 return got
             os.replace(tmp, _KEY_NAME, src_dir_fd=dfd, dst_dir_fd=dfd)
             tmp = None
+        except OSError:  # no hard links here: (at worst another process's new key is replaced)
+            os.replace(tmp, _KEY_NAME, src_dir_fd=dfd, dst_dir_fd=dfd)
+            tmp = None
         return key
     except OSError:
         return None
