@@ -18,17 +18,24 @@ the same either way (the tests run both). ``BRIEF_NO_ACCEL=1`` turns it off.
 Building and compiling the patterns for a new term takes about 0.15 s, so compiled
 databases are kept in ``$XDG_CACHE_HOME/osce_brief`` (``~/.cache/osce_brief``;
 ``BRIEF_CACHE_DIR`` overrides it), at most :data:`CACHE_FILES` of them. The
-cache is only an optimisation: any failure to read or write it is ignored.
+cache is only an optimisation and is never trusted: it is used only when the
+directory and its files are this user's alone, symlinks in it are never
+followed, and a file is deserialized only once an HMAC with the directory's own
+key proves that this program wrote it for this very term (see the section on
+the cache below). Anything else, and any failure to read or write it, is a
+miss: the patterns are compiled again.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from functools import lru_cache
 
-#: Bump when the patterns built here change: cached databases are keyed by it.
-FORMAT = 8
+#: Bump when the patterns built here or the cache files' layout change: cached
+#: databases are keyed by it.
+FORMAT = 9
 #: Compiled databases kept in the cache directory (the oldest go first).
 CACHE_FILES = 64
 
@@ -56,18 +63,11 @@ def folding_chars() -> tuple[str, ...]:
     """
     from .. import textnorm
 
-    path = os.path.join(_cache_dir(), _table_name())
-    try:
-        import json
-
-        with open(path, encoding="utf-8") as fh:
-            got = json.load(fh)
-        chars, folds = got["chars"], got["folds"]
-        if len(chars) == len(folds):
-            textnorm._cache.update(zip(chars, folds))
-            return tuple(chars)
-    except Exception:  # noqa: BLE001 - missing or damaged: compute it
-        pass
+    name = _table_name()
+    got = _load_table(name)
+    if got is not None:
+        textnorm._cache.update(zip(*got))
+        return got[0]
     import itertools
     import operator
     import unicodedata
@@ -85,8 +85,36 @@ def folding_chars() -> tuple[str, ...]:
         f = textnorm.fold_char(c)
         if f == "" or any(x < "\x80" for x in f):
             keep.append((c, f))
-    _store_json(path, {"chars": "".join(c for c, _ in keep), "folds": [f for _, f in keep]})
-    return tuple(c for c, _ in keep)
+    chars = tuple(c for c, _ in keep)
+    _store_table(name, chars, tuple(f for _, f in keep))
+    return chars
+
+
+def _load_table(name: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The characters and their folds kept in the cache (authenticated, then checked:
+    distinct non-ASCII characters in order, short folds), or None."""
+    import json
+
+    try:
+        payload = _load_entry(name, name)
+        if payload is None:
+            return None
+        got = json.loads(bytes(payload))
+        chars, folds = got["chars"], got["folds"]
+        if type(chars) is not str or type(folds) is not list or len(chars) != len(folds) \
+                or not all(type(f) is str and len(f) <= 32 for f in folds) \
+                or not all(map(str.__lt__, "\x7f" + chars, chars)):
+            return None
+        return tuple(chars), tuple(folds)
+    except Exception:  # noqa: BLE001 - damaged: compute it
+        return None
+
+
+def _store_table(name: str, chars: tuple[str, ...], folds: tuple[str, ...]) -> None:
+    import json
+
+    payload = json.dumps({"chars": "".join(chars), "folds": list(folds)}, ensure_ascii=True).encode()
+    _store_entry(name, name, payload)
 
 
 def _table_name() -> str:
@@ -97,7 +125,7 @@ def _table_name() -> str:
     from ..textnorm import _SPECIAL
 
     special = zlib.crc32(repr(sorted(_SPECIAL.items())).encode())
-    return f"folds-{FORMAT}-{__version__}-{unicodedata.unidata_version}-{special:08x}.json"
+    return f"folds-{FORMAT}-{__version__}-{unicodedata.unidata_version}-{special:08x}"
 
 
 _RUN = re.compile(rb"[\x80-\xff]*")
@@ -168,7 +196,7 @@ class ChunkScanner:
         self.plans = plans
         self.n_terms = len(plans)
         key = _cache_key(hs, plans)
-        got = _cache_load(hs, key)
+        got = _cache_load(hs, key, plans)
         if got is None:
             lits, meta = _literals(plans, fold_into)
             flags = [hs.HS_FLAG_CASELESS if plans[m[0]].insensitive else 0 for m in meta]
@@ -268,13 +296,47 @@ class ChunkScanner:
 
 
 # ---------------------------------------------------------------- the cache of compiled databases
+# A cache file is only ever a hint, and trusted as ssh and pip trust theirs:
+#
+# - the cache directory is used only when it is a real directory (not a symlink)
+#   owned by this user and not group- or world-writable, in a parent owned by this
+#   user (or root) that others cannot rename it in; every file in it is opened
+#   relative to that directory's descriptor with O_NOFOLLOW and O_NONBLOCK and
+#   used only when it is a regular file owned by this user (a symlink, a FIFO or
+#   a planted file is a miss);
+# - each file is authenticated before anything in it is looked at: an HMAC-SHA256
+#   with a random key kept 0600 in the directory, over the file and the name of
+#   what it holds (the term and options spelled out), so a file written for
+#   another term, cut, or changed in one byte is a miss; only then are the header
+#   fields checked (types, indexes, bounds) and the database deserialized;
+# - pruning removes only regular files with the cache's own names, never through
+#   a symlink (``unlink`` relative to the directory's descriptor).
+#
+# Any doubt is a miss: the patterns are compiled again, and the result never
+# depends on the cache.
+
+#: The first bytes of every cache file (then the 32-byte HMAC, then the payload).
+_MAGIC = b"brief\x00c\x01"
+#: The key's file name in the cache directory.
+_KEY_NAME = "hmac-key"
+#: The names of compiled databases (this format's and older ones): the only files pruned.
+_ENTRY_NAME = re.compile(r"hs-[0-9]+-[A-Za-z0-9+._-]+|[0-9]+-[A-Za-z0-9+._-]+")
+#: Temporary files being written (removed by pruning when a day old: a crash left them).
+_TMP_NAME = re.compile(r"\.tmp-[0-9a-f]{16}")
+#: The largest cache file read (a database for several terms is about 0.6 MB a term).
+MAX_ENTRY = 64 << 20
+_MAX_HEADER = 16 << 20
+_MAX_LITERALS = 1 << 20
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
 @lru_cache(maxsize=4)
 def _cache_dir_for(given: str | None, xdg: str | None, home: str) -> str:
     if given:
         return os.path.join(given, "hyperscan")
     d = os.path.join(xdg or os.path.join(home, ".cache"), "osce_brief", "hyperscan")
     try:
-        os.makedirs(d, exist_ok=True)
+        os.makedirs(d, mode=0o700, exist_ok=True)
         if os.access(d, os.W_OK):
             return d
     except OSError:
@@ -302,8 +364,10 @@ def _cache_dir() -> str:
                           os.path.expanduser("~"))
 
 
-def _cache_key(hs, plans) -> str:
-    """A file name for the database of ``plans``: what it depends on, spelled out."""
+def _cache_key(hs, plans) -> tuple[str, str]:
+    """The cache file name for the database of ``plans``, and what it depends on,
+    spelled out in full (the file's HMAC covers it: a file under this name holds
+    this and nothing else)."""
     import sys
     import unicodedata
 
@@ -311,79 +375,321 @@ def _cache_key(hs, plans) -> str:
 
     machine = os.uname().machine if hasattr(os, "uname") else sys.platform
     terms = "+".join(pl.anchor.hex() + ("i" if pl.insensitive else "s") for pl in plans)
-    key = f"{FORMAT}-{__version__}-{getattr(hs, '__version__', 'x')}-{unicodedata.unidata_version}-{sys.platform}-{machine}-{terms}"
-    key = "".join(ch if ch.isalnum() or ch in "+-._" else "_" for ch in key)
-    if len(key) > 120:
+    what = f"{FORMAT}-{__version__}-{getattr(hs, '__version__', 'x')}-{unicodedata.unidata_version}-{sys.platform}-{machine}-{terms}"
+    name = "hs-" + "".join(ch if ch.isascii() and (ch.isalnum() or ch in "+-._") else "_" for ch in what)
+    if len(name) > 120:
         import hashlib
 
-        key = key[:80] + "-" + hashlib.sha256(key.encode()).hexdigest()[:32]
-    return key
+        name = name[:80] + "-" + hashlib.sha256(what.encode()).hexdigest()[:32]
+    return name, what
 
 
-def _cache_load(hs, key: str):
-    """The database and its ids' meaning from the cache, or None. (A JSON line, then
-    Hyperscan's serialized database: nothing in the file is executed.)"""
+def _fs_ok() -> bool:
+    """Can files be opened relative to a directory descriptor without following symlinks?"""
+    return (hasattr(os, "geteuid") and hasattr(os, "O_NOFOLLOW") and hasattr(os, "O_DIRECTORY")
+            and {os.open, os.stat, os.mkdir, os.unlink, os.rename, os.link} <= os.supports_dir_fd
+            and os.listdir in os.supports_fd)
+
+
+def _open_cache(create: bool) -> int | None:
+    """A descriptor of the cache directory when it can be trusted, else None.
+
+    The parent (which the user chose, symlinks and all) must be owned by this user
+    or root and not writable by others unless sticky; the directory itself must be
+    a real directory owned by this user, not group- or world-writable."""
+    if not _fs_ok():
+        return None
+    parent, name = os.path.split(_cache_dir())
+    uid = os.geteuid()
+    try:
+        if create:
+            os.makedirs(parent, mode=0o700, exist_ok=True)
+        pfd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(pfd)
+        if st.st_uid not in (uid, 0) or (st.st_mode & 0o022 and not st.st_mode & 0o1000):
+            return None
+        if create:
+            try:
+                os.mkdir(name, 0o700, dir_fd=pfd)
+            except FileExistsError:
+                pass
+        fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | _CLOEXEC, dir_fd=pfd)
+    except OSError:
+        return None
+    finally:
+        os.close(pfd)
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        st = None
+    if st is not None and stat.S_ISDIR(st.st_mode) and st.st_uid == uid and not st.st_mode & 0o022:
+        return fd
+    os.close(fd)
+    return None
+
+
+def _read_file(dfd: int, name: str, limit: int, forbid: int) -> bytes | None:
+    """The bytes of ``name`` in the cache directory: None unless it is a regular file
+    owned by this user, without the ``forbid`` mode bits, of at most ``limit`` bytes
+    (never through a symlink; a FIFO does not block)."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _CLOEXEC, dir_fd=dfd)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & forbid \
+                or st.st_size > limit:
+            return None
+        parts, n = [], 0
+        while n <= st.st_size:  # (one byte more: a file that grew meanwhile is a miss)
+            got = os.read(fd, st.st_size + 1 - n)
+            if not got:
+                break
+            parts.append(got)
+            n += len(got)
+        return b"".join(parts) if n == st.st_size else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _write_tmp(dfd: int, data: bytes) -> str | None:
+    """A new temporary file (0600, created exclusively) holding ``data``: its name."""
+    import secrets
+
+    name = ".tmp-" + secrets.token_hex(8)
+    try:
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _CLOEXEC, 0o600, dir_fd=dfd)
+    except OSError:
+        return None
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError:
+        os.close(fd)
+        _unlink(dfd, name)
+        return None
+    os.close(fd)
+    return name
+
+
+def _unlink(dfd: int, name: str) -> None:
+    try:
+        os.unlink(name, dir_fd=dfd)  # (removes a symlink itself, never its target)
+    except OSError:
+        pass
+
+
+def _hmac_key(dfd: int, create: bool) -> bytes | None:
+    """The directory's HMAC key (32 random bytes, 0600), made when missing or unfit."""
+    got = _read_file(dfd, _KEY_NAME, 32, 0o077)
+    if got is not None and len(got) == 32:
+        return got
+    if not create:
+        return None
+    import secrets
+
+    key = secrets.token_bytes(32)
+    tmp = _write_tmp(dfd, key)
+    if tmp is None:
+        return None
+    try:
+        try:
+            os.link(tmp, _KEY_NAME, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+        except FileExistsError:  # another process made one meanwhile, or a bad one is there
+            got = _read_file(dfd, _KEY_NAME, 32, 0o077)
+            if got is not None and len(got) == 32:
+                return got
+            os.replace(tmp, _KEY_NAME, src_dir_fd=dfd, dst_dir_fd=dfd)
+            tmp = None
+        except OSError:  # no hard links here: (at worst another process's new key is replaced)
+            os.replace(tmp, _KEY_NAME, src_dir_fd=dfd, dst_dir_fd=dfd)
+            tmp = None
+        return key
+    except OSError:
+        return None
+    finally:
+        if tmp is not None:
+            _unlink(dfd, tmp)
+
+
+def _mac(key: bytes, what: str, payload) -> bytes:
+    import hashlib
+    import hmac
+
+    h = hmac.new(key, _MAGIC, hashlib.sha256)
+    w = what.encode()
+    h.update(len(w).to_bytes(4, "big") + w)
+    h.update(payload)
+    return h.digest()
+
+
+def _load_entry(name: str, what: str) -> memoryview | None:
+    """The payload of cache file ``name`` once authenticated as holding ``what``; else None."""
+    import hmac
+
+    dfd = _open_cache(create=False)
+    if dfd is None:
+        return None
+    try:
+        key = _hmac_key(dfd, create=False)
+        if key is None:
+            return None
+        data = _read_file(dfd, name, MAX_ENTRY, 0o022)
+        if data is None or len(data) < 40 or data[:8] != _MAGIC:
+            return None
+        payload = memoryview(data)[40:]
+        if not hmac.compare_digest(data[8:40], _mac(key, what, payload)):
+            return None
+        if os.utime in os.supports_dir_fd and os.utime in os.supports_follow_symlinks:
+            try:  # recently used: pruned last
+                os.utime(name, dir_fd=dfd, follow_symlinks=False)
+            except OSError:
+                pass
+        return payload
+    finally:
+        os.close(dfd)
+
+
+def _store_entry(name: str, what: str, payload: bytes, prune: bool = False) -> None:
+    """Write cache file ``name`` (authenticated as holding ``what``) atomically;
+    failures are ignored. ``prune``: then keep at most :data:`CACHE_FILES` databases."""
+    dfd = _open_cache(create=True)
+    if dfd is None:
+        return
+    try:
+        key = _hmac_key(dfd, create=True)
+        if key is None:
+            return
+        tmp = _write_tmp(dfd, _MAGIC + _mac(key, what, payload) + payload)
+        if tmp is None:
+            return
+        try:
+            os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
+        except OSError:
+            _unlink(dfd, tmp)
+            return
+        if prune:
+            _prune(dfd)
+    finally:
+        os.close(dfd)
+
+
+def _prune(dfd: int) -> None:
+    """Keep the :data:`CACHE_FILES` most recently used databases; remove temporary
+    files a day old. Only regular files of this user with the cache's own names
+    are looked at (``lstat``), and removed relative to the directory."""
+    import time
+
+    uid = os.geteuid()
+    now = time.time()
+    entries = []
+    try:
+        names = os.listdir(dfd)
+    except OSError:
+        return
+    for x in names:
+        entry = _ENTRY_NAME.fullmatch(x)
+        if not entry and not _TMP_NAME.fullmatch(x):
+            continue
+        try:
+            st = os.stat(x, dir_fd=dfd, follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != uid:
+            continue
+        if entry:
+            entries.append((st.st_mtime, x))
+        elif now - st.st_mtime > 86400:
+            _unlink(dfd, x)
+    if len(entries) > CACHE_FILES:
+        entries.sort()
+        for _, x in entries[: len(entries) - CACHE_FILES]:
+            _unlink(dfd, x)
+
+
+def _check_meta(meta, plans) -> list[tuple] | None:
+    """The ids' meaning read from a cache file, checked against what
+    :func:`_literals` can give for ``plans`` (every type, index and bound), or None."""
+    if type(meta) is not list or not 0 < len(meta) <= _MAX_LITERALS:
+        return None
+    sizes = [len(pl.anchor) for pl in plans]
+    lengths = [len(pl.anchor.decode("ascii", "replace")) for pl in plans]
+    out = []
+    ti0 = -1
+    for item in meta:
+        if type(item) is not list or len(item) != 4:
+            return None
+        ti, kind, back, pos = item
+        if type(ti) is not int or type(kind) is not int or type(back) is not int:
+            return None
+        if kind == ANCHOR:  # each term's literals start with its anchor, terms in order
+            if ti != ti0 + 1 or ti >= len(plans) or back != sizes[ti] or pos is not None:
+                return None
+            ti0 = ti
+        elif ti != ti0 or ti < 0 or not 2 <= back <= 4:  # (a non-ASCII character: 2-4 bytes)
+            return None
+        elif kind == FOLDS:
+            if pos is not None:
+                return None
+        elif kind == RUN:
+            n = lengths[ti]
+            if type(pos) is not list or not 0 < len(pos) <= n:
+                return None
+            last = -1
+            for j in pos:
+                if type(j) is not int or not last < j < n:
+                    return None
+                last = j
+            pos = tuple(pos)
+        else:
+            return None
+        out.append((ti, kind, back, pos))
+    return out if ti0 == len(plans) - 1 else None
+
+
+def _cache_load(hs, key: tuple[str, str], plans):
+    """The database and its ids' meaning from the cache, or None (missing, untrusted,
+    not authenticated, stale or damaged). Nothing in the file is executed, and the
+    database is deserialized only once the file is authenticated and checked."""
     import json
 
-    path = os.path.join(_cache_dir(), key)
+    name, what = key
     try:
-        with open(path, "rb") as fh:
-            head = json.loads(fh.readline())
-            blob = fh.read()
-        meta = [(int(ti), int(kind), int(back), None if pos is None else tuple(int(j) for j in pos))
-                for ti, kind, back, pos in head["meta"]]
-        if head.get("format") != FORMAT or len(blob) != head.get("size"):
+        payload = _load_entry(name, what)
+        if payload is None or len(payload) < 4:
             return None
-        db = hs.loadb(blob, hs.HS_MODE_BLOCK)
-        os.utime(path)  # recently used: pruned last
-        return db, meta
-    except Exception:  # noqa: BLE001 - missing, stale or damaged: compile again
+        n = int.from_bytes(payload[:4], "big")
+        if n > min(_MAX_HEADER, len(payload) - 4):
+            return None
+        head = json.loads(bytes(payload[4 : 4 + n]))
+        blob = bytes(payload[4 + n :])
+        if type(head) is not dict or head.get("format") != FORMAT or head.get("what") != what \
+                or head.get("size") != len(blob):
+            return None
+        meta = _check_meta(head.get("meta"), plans)
+        if meta is None:
+            return None
+        return hs.loadb(blob, hs.HS_MODE_BLOCK), meta
+    except Exception:  # noqa: BLE001 - stale or damaged: compile again
         return None
 
 
-def _store_json(path: str, obj) -> None:
-    """Write a JSON file into the cache directory atomically; failures are ignored."""
+def _cache_store(hs, key: tuple[str, str], db, meta) -> None:
     import json
-    import tempfile
 
-    d = os.path.dirname(path)
-    try:
-        os.makedirs(d, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(obj, fh, ensure_ascii=True)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except Exception:  # noqa: BLE001 - a read-only home, a full disk...: no cache
-        return
-
-
-def _cache_store(hs, key: str, db, meta) -> None:
-    import json
-    import tempfile
-
-    d = _cache_dir()
+    name, what = key
     try:
         blob = hs.dumpb(db)
-        head = {"format": FORMAT, "size": len(blob),
-                "meta": [[ti, kind, back, None if pos is None else list(pos)] for ti, kind, back, pos in meta]}
-        os.makedirs(d, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(json.dumps(head, ensure_ascii=True).encode() + b"\n")
-                fh.write(blob)
-            os.replace(tmp, os.path.join(d, key))
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        names = [os.path.join(d, x) for x in os.listdir(d) if not x.startswith((".", "folds-"))]
-        if len(names) > CACHE_FILES:
-            names.sort(key=lambda x: os.stat(x).st_mtime)
-            for x in names[: len(names) - CACHE_FILES]:
-                os.unlink(x)
+        head = json.dumps({"format": FORMAT, "what": what, "size": len(blob),
+                           "meta": [[ti, kind, back, None if pos is None else list(pos)]
+                                    for ti, kind, back, pos in meta]}, ensure_ascii=True).encode()
+        _store_entry(name, what, len(head).to_bytes(4, "big") + head + blob, prune=True)
     except Exception:  # noqa: BLE001 - a read-only home, a full disk...: no cache
         return

@@ -52,19 +52,54 @@ def split_terms_paths(args: Sequence[str]) -> tuple[list[str], list[str]]:
 
 def iter_paths(paths: Sequence[str], on_error: Callable[[str, str], None]) -> Iterator[str]:
     """Expand directories (recursively, ``.txt`` and ``.md`` files, sorted, hidden
-    entries skipped); other paths are yielded as given."""
+    entries skipped); other paths are yielded as given.
+
+    Inside a directory only regular files (or symlinks to them) are taken: FIFOs,
+    sockets, devices and dangling links are skipped, as ``grep -r`` and ripgrep
+    do, and symlinked directories are not entered. A FIFO named on the command
+    line is read as given (up to the size cap)."""
+    for p, _walked in _iter_files(paths, on_error):
+        yield p
+
+
+def _iter_files(paths: Sequence[str], on_error: Callable[[str, str], None]) -> Iterator[tuple[str, bool]]:
+    """:func:`iter_paths`, each path with True when it was met in a directory
+    (then it is read only if it is still a regular file when opened)."""
     for p in paths:
         if p != "-" and os.path.isdir(p):
-            def onerror(e: OSError, _p=p) -> None:
-                on_error(getattr(e, "filename", None) or _p, (e.strerror or str(e)).lower())
-
-            for root, dirs, files in os.walk(p, onerror=onerror):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for f in sorted(files):
-                    if not f.startswith(".") and f.lower().endswith(SEARCH_EXTENSIONS):
-                        yield os.path.join(root, f)
+            yield from ((f, True) for f in _walk(p, on_error))
         else:
-            yield p
+            yield p, False
+
+
+def _walk(top: str, on_error: Callable[[str, str], None]) -> Iterator[str]:
+    """The searchable regular files under ``top``: each folder's files (sorted),
+    then its sub-folders in order. Types come from the directory listing (no
+    file is opened); only symlinks cost a ``stat``."""
+    stack = [top]
+    while stack:
+        root = stack.pop()
+        try:
+            with os.scandir(root) as it:
+                entries = list(it)
+        except OSError as e:
+            on_error(getattr(e, "filename", None) or root, (e.strerror or str(e)).lower())
+            continue
+        files, dirs = [], []
+        for e in entries:
+            name = e.name
+            if name.startswith("."):
+                continue
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    dirs.append(name)
+                elif name.lower().endswith(SEARCH_EXTENSIONS) and e.is_file():  # (is_file follows a symlink)
+                    files.append(name)
+            except OSError as err:  # a symlink whose target cannot be looked at
+                on_error(e.path, (err.strerror or str(err)).lower())
+        for f in sorted(files):
+            yield os.path.join(root, f)
+        stack.extend(os.path.join(root, d) for d in sorted(dirs, reverse=True))
 
 
 def search(
@@ -123,17 +158,19 @@ def search(
 
         acc.add_doc(load(None, encoding=encoding, fmt=fmt))
         return replace(acc.result(rank, max_passages), mode=mode)
-    files = list(iter_paths(paths, on_error))
+    files = list(_iter_files(paths, on_error))
     if not files and not acc.errors:
         where = ", ".join(paths)
         raise InputError(f"no .txt or .md files in {where}", "give files, or a directory that holds some")
 
     pre = _Prescreen(query)
 
-    def run(acc: _Acc, part: list[str]) -> None:
-        for p in part:
+    def run(acc: _Acc, part: list[tuple[str, bool]]) -> None:
+        for p, walked in part:
             try:
-                _search_path(acc, p, query, mode, cap, max_bytes is None, encoding, fmt, pre)
+                _search_path(acc, p, query, mode, cap, max_bytes is None, encoding, fmt, pre, walked)
+            except _NotRegular:
+                continue  # met in a folder and not a regular file (now): skipped, as grep -r does
             except (InputError, SectionError) as e:
                 if single:
                     raise
@@ -273,49 +310,102 @@ def _fuzzy_hit(pl: _StreamTerm, hay: bytes, raw: bytes, nonascii: bytes) -> bool
     return False
 
 
-def _read_regular(path: str, cap: int, stream_from: int | None) -> tuple[bytes | None, int | None]:
+#: Flags for opening an input that must not block or take a terminal (a FIFO
+#: without a writer, a device): the type is then checked with ``fstat``.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+class _NotRegular(Exception):
+    """A file met in a folder that is not a regular file (now): it is skipped."""
+
+
+def _read_regular(path: str, cap: int, stream_from: int | None,
+                  walked: bool = False) -> tuple[bytes | None, int | None]:
     """Read a regular file of at most ``cap`` bytes with one open and one fstat.
+
+    The open never blocks (``O_NONBLOCK``, then ``fstat``): a FIFO or a device is
+    not read here.
 
     Returns ``(data, size)``; ``(None, size)`` when the file has at least
     ``stream_from`` bytes (to be streamed); ``(None, None)`` for anything else
     (missing, a FIFO, too big, unreadable), which :func:`read_bytes` then reports.
+
+    Args:
+        walked: the path was met in a folder: no second, blocking open may
+            follow, so a file that is not regular raises :class:`_NotRegular`
+            and any other failure raises :class:`InputError` here.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as e:
+        if walked:
+            _walked_open_error(path, e)
         return None, None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
+            if walked:
+                raise _NotRegular(path)
             return None, None
         if stream_from is not None and st.st_size >= stream_from:
             return None, st.st_size
-        if st.st_size > cap:
-            return None, None
-        data = os.read(fd, st.st_size + 1)
-        if len(data) > st.st_size:  # the file grew: read on, up to the cap
-            parts = [data]
-            while parts[-1] and sum(map(len, parts)) <= cap:
-                parts.append(os.read(fd, 1 << 20))
-            data = b"".join(parts)
-        return (None, None) if len(data) > cap else (data, st.st_size)
-    except OSError:
+        if st.st_size <= cap:
+            data = os.read(fd, st.st_size + 1)
+            if len(data) > st.st_size:  # the file grew: read on, up to the cap
+                parts = [data]
+                while parts[-1] and sum(map(len, parts)) <= cap:
+                    parts.append(os.read(fd, 1 << 20))
+                data = b"".join(parts)
+            if len(data) <= cap:
+                return data, st.st_size
+        if walked:
+            raise InputError(f"{path}: input is larger than --max-bytes ({cap:,} bytes)",
+                             "raise it with --max-bytes N, or give a smaller file")
+        return None, None
+    except OSError as e:
+        if walked:
+            raise InputError(f"{path}: cannot read ({e.strerror})", "check the path") from None
         return None, None
     finally:
         os.close(fd)
 
 
+def _walked_open_error(path: str, e: OSError) -> None:
+    """Why a file met in a folder cannot be opened, as :func:`read_bytes` says it
+    (a socket or a file that became one is skipped: ``stat`` does not block)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise _NotRegular(path)
+    if isinstance(e, FileNotFoundError):
+        raise InputError(f"{path}: no such file", "check the path, or use - to read stdin") from None
+    if isinstance(e, PermissionError):
+        raise InputError(f"{path}: permission denied", "check the file's permissions (chmod +r)") from None
+    raise InputError(f"{path}: {(e.strerror or str(e)).lower()}", "check the path and its permissions") from None
+
+
 def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_stream: bool,
-                 encoding: str | None, fmt: str | None, pre: _Prescreen | None = None) -> None:
+                 encoding: str | None, fmt: str | None, pre: _Prescreen | None = None, walked: bool = False) -> None:
+    """Search one input. ``walked``: met in a folder (a file that is not regular is
+    skipped, and it is never opened in a way that could block)."""
     lp = p.lower()
     if p == "-" or lp.startswith(("http://", "https://")) or lp.endswith((".html", ".htm")) or fmt == "html":
+        if walked:
+            from ..loaders import decode
+            from ..loaders.html import parse_html
+
+            data = _read_regular(p, cap, None, walked=True)[0]  # (as load() reads a local HTML file)
+            acc.add_doc(parse_html(decode(data, p, encoding) if encoding else data, p))
+            return
         from ..loaders import load
 
         acc.add_doc(load(p, encoding=encoding, fmt=fmt, max_bytes=cap))
         return
     streamable = mode != "passages" and acc.section is None and encoding is None and fmt != "markdown" \
         and not lp.endswith((".md", ".markdown"))
-    data, size = _read_regular(p, cap, STREAM_THRESHOLD if streamable else None)
+    data, size = _read_regular(p, cap, STREAM_THRESHOLD if streamable else None, walked)
     if data is None and size is not None and (uncapped_stream or size <= cap):
         from .stream import count_file
 
@@ -323,7 +413,9 @@ def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_
         if counted is not None:
             acc.add_count(p, counted[0], counted[1])
             return
-    if data is None:
+    if data is None and walked:
+        data = _read_regular(p, cap, None, walked=True)[0]  # (raises the one-line errors itself)
+    elif data is None:
         from ..loaders import read_bytes
 
         data = read_bytes(p, cap)  # also the one-line errors: missing, a directory, too big...

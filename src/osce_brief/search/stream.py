@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable
 
 from ..errors import InputError
@@ -128,6 +129,38 @@ def _gutenberg_end(low: bytes, start: int) -> int | None:
         pos = k + 1
 
 
+#: Flags for opening a file that must not block or take a terminal (as in :mod:`.files`).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def open_regular(path: str, same_as: os.stat_result | None = None):
+    """Open a regular file for reading, in binary, without ever blocking (a path
+    that became a FIFO or a device meanwhile is refused, not waited on).
+
+    Args:
+        same_as: the file must still be this one (its device and inode).
+
+    Raises:
+        InputError: missing, unreadable, not a regular file or not the same file.
+    """
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as e:
+        raise InputError(f"{path}: {(e.strerror or str(e)).lower()}", "check the path and its permissions") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{path}: not a regular file", "give a file")
+        if same_as is not None and (st.st_dev, st.st_ino) != (same_as.st_dev, same_as.st_ino):
+            raise InputError(f"{path}: the file was replaced while it was read", "search it again")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def count_file(path: str, query: Query, *, unit: str = "sentence", context: int = 0,
                first_only: bool = False, workers: int | None = None) -> tuple[int, int] | None:
     """Count matching passages and hits in a big plain-text file without loading it.
@@ -144,10 +177,8 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
     """
     from ..loaders import detect_format
 
-    try:
-        fh = open(path, "rb")
-    except OSError as e:
-        raise InputError(f"{path}: {(e.strerror or str(e)).lower()}", "check the path and its permissions") from None
+    fh = open_regular(path)  # (never blocks: a FIFO is refused)
+    first = os.fstat(fh.fileno())
     with fh:
         head = fh.read(65536)
         if b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -205,7 +236,7 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
             one.scanner = st.scanner
             pid = os.getpid()
             if pid not in files:
-                files[pid] = open(path, "rb")  # noqa: SIM115 - one per process, closed below
+                files[pid] = open_regular(path, first)  # one per process, closed below
             one.scan(files[pid], pieces[i][0], pieces[i][1], first=i == 0)
             return one.passages, one.hits
 
