@@ -155,10 +155,10 @@ def test_stream_count_equals_document_count_random(tmp_path_factory, paras, term
     old = S._CHUNK
     S._CHUNK = 64
     try:
-        got = S.count_file(str(path), S.compile_query(terms), context=context, workers=1)
+        got = S.count_file(str(path), S.compile_query(terms), context=context, workers=1, raw_text=True)
     finally:
         S._CHUNK = old
-    ref = S.search(terms, [str(path)], context=context)
+    ref = S.search(terms, [str(path)], context=context, raw_text=True)
     assert got == (ref.total_passages, ref.total_hits)
 
 

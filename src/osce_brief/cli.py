@@ -87,6 +87,10 @@ WidthOpt = Annotated[
 FormatOpt = Annotated[
     Optional[str], typer.Option("--format", "-f", help="Force the input format: text, markdown or html (default: detect).", show_default=False)
 ]
+RawTextOpt = Annotated[
+    bool,
+    typer.Option("--raw-text", help="Keep the text as decoded: no repair of mojibake (UTF-8 read as Latin-1, e.g. \"NatÃ¡sha\")."),
+]
 SaveOpt = Annotated[
     Optional[str],
     typer.Option("--save", metavar="FILE", help="Also write the input as read (e.g. a fetched web page) to FILE, for offline reading.", show_default=False),
@@ -164,15 +168,16 @@ def _page(text: str) -> None:
 
 
 def load_doc(
-    path: str | None, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None, save: str | None = None
+    path: str | None, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None,
+    save: str | None = None, raw_text: bool = False,
 ):
     """Load one document for a command (None = bundled article; URLs are fetched)."""
     from .loaders import load
 
-    return load(path, encoding=encoding, max_bytes=max_bytes, fmt=fmt, save=save)
+    return load(path, encoding=encoding, max_bytes=max_bytes, fmt=fmt, save=save, raw_text=raw_text)
 
 
-def iter_docs(paths: Iterable[str] | None, encoding=None, max_bytes=DEFAULT_MAX_BYTES, fmt=None, save=None):
+def iter_docs(paths: Iterable[str] | None, encoding=None, max_bytes=DEFAULT_MAX_BYTES, fmt=None, save=None, raw_text=False):
     """Yield the documents named by ``paths`` (the bundled article when empty)."""
     paths = list(paths or [])
     if save and len(paths) > 1:
@@ -180,7 +185,7 @@ def iter_docs(paths: Iterable[str] | None, encoding=None, max_bytes=DEFAULT_MAX_
 
         raise UsageError("--save takes one input", "give one path or URL with --save FILE")
     for p in paths or [None]:
-        yield load_doc(p, encoding, max_bytes, fmt, save)
+        yield load_doc(p, encoding, max_bytes, fmt, save, raw_text)
 
 
 # ---------------------------------------------------------------- commands
@@ -215,6 +220,7 @@ def outline(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
     save: SaveOpt = None,
+    raw_text: RawTextOpt = False,
 ) -> None:
     """Show the title, byline and numbered headings with words and reading time.
 
@@ -235,7 +241,7 @@ def outline(
     """
     from .outline import outline as build
 
-    for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
+    for doc in iter_docs(paths, encoding, max_bytes, fmt, save, raw_text):
         result = build(doc, depth=depth, auto=not json_out)
         shares = None
         if hedges_col:
@@ -274,6 +280,7 @@ def show(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
     save: SaveOpt = None,
+    raw_text: RawTextOpt = False,
 ) -> None:
     """Read one or more sections, set for the terminal.
 
@@ -291,7 +298,7 @@ def show(
     """
     from .select import select_with_children
 
-    doc = load_doc(path, encoding, max_bytes, fmt, save)
+    doc = load_doc(path, encoding, max_bytes, fmt, save, raw_text)
     chosen = select_with_children(doc, section)
     if json_out:
         emit_json(
@@ -343,6 +350,7 @@ def summary(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
     save: SaveOpt = None,
+    raw_text: RawTextOpt = False,
 ) -> None:
     """Summarize with the article's own sentences, each tagged with its section.
 
@@ -365,7 +373,7 @@ def summary(
 
     prefer = reported  # True: summarize() prefers sentences osce_brief.hedges finds unhedged
 
-    for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
+    for doc in iter_docs(paths, encoding, max_bytes, fmt, save, raw_text):
         chosen = None
         if section is not None:
             from .select import select_with_children
@@ -399,6 +407,7 @@ def keywords(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
     save: SaveOpt = None,
+    raw_text: RawTextOpt = False,
 ) -> None:
     """Show the key phrases (1-3 words) with scores and occurrence counts.
 
@@ -412,7 +421,7 @@ def keywords(
     """
     from .keywords import keywords as extract
 
-    for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
+    for doc in iter_docs(paths, encoding, max_bytes, fmt, save, raw_text):
         result = extract(doc, n=n)
         if json_out:
             emit_json({"path": doc.display_path, "keywords": [k.to_dict() for k in result]})
@@ -452,6 +461,7 @@ def search(
         typer.Option("--max-bytes", min=1, help="Refuse files larger than this (default 64 MiB; --count/-l stream bigger files).", show_default=False),
     ] = None,
     fmt: FormatOpt = None,
+    raw_text: RawTextOpt = False,
 ) -> None:
     """Find the passages (sentences or paragraphs) that mention the terms.
 
@@ -486,7 +496,7 @@ def search(
     result = run_search(
         terms, paths, regex=regex, case="sensitive" if case_sensitive else "insensitive" if ignore_case else "smart",
         word=word, exact=exact, any_term=any_term, unit=unit, context=context, section=section, rank=rank,
-        max_passages=max_passages, mode=mode, encoding=encoding, max_bytes=max_bytes, fmt=fmt,
+        max_passages=max_passages, mode=mode, encoding=encoding, max_bytes=max_bytes, fmt=fmt, raw_text=raw_text,
     )
     from .entry import finish_search
 
@@ -506,6 +516,7 @@ def hedges(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
     save: SaveOpt = None,
+    raw_text: RawTextOpt = False,
 ) -> None:
     """Show how much of the article is reported and how much is speculation.
 
@@ -525,7 +536,7 @@ def hedges(
     """
     from .hedges import analyze
 
-    for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
+    for doc in iter_docs(paths, encoding, max_bytes, fmt, save, raw_text):
         result = analyze(doc)
         if json_out:
             emit_json(result.to_dict())

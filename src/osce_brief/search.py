@@ -826,6 +826,7 @@ def search(
     encoding: str | None = None,
     max_bytes: int | None = None,
     fmt: str | None = None,
+    raw_text: bool = False,
 ) -> SearchResult:
     """Search the bundled article (no ``paths``) or files and directories.
 
@@ -835,7 +836,9 @@ def search(
         mode: ``passages`` (build every passage), ``count`` (per-file counts only)
             or ``files`` (which files match); the last two may stream big files.
         max_bytes: refuse files larger than this (None: the loader's default, but
-            big files are streamed without a cap in ``count``/``files`` mode).
+            big files are streamed without a cap in ``count``/``files`` mode);
+            a gzip file's decompressed size is capped too (never streamed).
+        raw_text: search the text as decoded, without mojibake repair.
         other: as in :func:`compile_query` and :func:`search_document`.
 
     Returns:
@@ -862,7 +865,7 @@ def search(
     if not paths:
         from .loaders import load
 
-        acc.add_doc(load(None, encoding=encoding, fmt=fmt))
+        acc.add_doc(load(None, encoding=encoding, fmt=fmt, raw_text=raw_text))
         return acc.result(rank, max_passages)
     files = list(iter_paths(paths, on_error))
     if not files and not acc.errors:
@@ -874,7 +877,7 @@ def search(
     def run(acc: _Acc, part: list[str]) -> None:
         for p in part:
             try:
-                _search_path(acc, p, query, mode, cap, max_bytes is None, encoding, fmt, pre)
+                _search_path(acc, p, query, mode, cap, max_bytes is None, encoding, fmt, pre, raw_text)
             except (InputError, SectionError) as e:
                 if single:
                     raise
@@ -1068,18 +1071,18 @@ def _read_regular(path: str, cap: int, stream_from: int | None) -> tuple[bytes |
 
 
 def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_stream: bool,
-                 encoding: str | None, fmt: str | None, pre: _Prescreen | None = None) -> None:
-    lp = p.lower()
-    if p == "-" or lp.startswith(("http://", "https://")) or lp.endswith((".html", ".htm")) or fmt == "html":
-        from .loaders import load
+                 encoding: str | None, fmt: str | None, pre: _Prescreen | None = None, raw_text: bool = False) -> None:
+    from .loaders import is_gzip, load
 
-        acc.add_doc(load(p, encoding=encoding, fmt=fmt, max_bytes=cap))
+    lp = p.lower()
+    if p == "-" or lp.startswith(("http://", "https://")) or lp.endswith((".html", ".htm", ".gz")) or fmt == "html":
+        acc.add_doc(load(p, encoding=encoding, fmt=fmt, max_bytes=cap, raw_text=raw_text))  # gzip: capped, never streamed
         return
     streamable = mode != "passages" and acc.section is None and encoding is None and fmt != "markdown" \
         and not lp.endswith((".md", ".markdown"))
     data, size = _read_regular(p, cap, STREAM_THRESHOLD if streamable else None)
     if data is None and size is not None and (uncapped_stream or size <= cap):
-        counted = count_file(p, query, unit=acc.unit, context=acc.context, first_only=mode == "files")
+        counted = count_file(p, query, unit=acc.unit, context=acc.context, first_only=mode == "files", raw_text=raw_text)
         if counted is not None:
             acc.add_count(p, counted[0], counted[1])
             return
@@ -1087,7 +1090,13 @@ def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_
         from .loaders import read_bytes
 
         data = read_bytes(p, cap)  # also the one-line errors: missing, a directory, too big...
-    if encoding is None and b"\x00" not in data and not _could_match(data, query, pre):
+    if is_gzip(data):  # gzip without a .gz name
+        acc.add_doc(load(p, encoding=encoding, fmt=fmt, max_bytes=cap, raw_text=raw_text))
+        return
+    from .mojibake import bytes_have_candidates
+
+    if encoding is None and b"\x00" not in data and not (not raw_text and bytes_have_candidates(data)) \
+            and not _could_match(data, query, pre):
         acc.searched += 1  # no term can occur: the file is ruled out on its bytes
         acc.note_text(data)
         return
@@ -1095,6 +1104,10 @@ def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_
 
     text = decode(data, p, encoding)
     del data
+    if not raw_text:  # offsets and hits refer to the repaired text, as the loader's do
+        from .mojibake import repair
+
+        text = repair(text)[0]
     if not text or text.isspace():
         acc.searched += 1
         return
@@ -1111,7 +1124,7 @@ def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_
         if n:
             acc.add_count(p, 1, n)
             return
-    acc.add_doc(parse(text, p, fmt), hits)
+    acc.add_doc(parse(text, p, fmt, repair=False), hits)
 
 
 # ---------------------------------------------------------------- streaming counts
@@ -1593,13 +1606,14 @@ def _gutenberg_end(low: bytes, start: int) -> int | None:
 
 
 def count_file(path: str, query: Query, *, unit: str = "sentence", context: int = 0,
-               first_only: bool = False, workers: int | None = None) -> tuple[int, int] | None:
+               first_only: bool = False, workers: int | None = None, raw_text: bool = False) -> tuple[int, int] | None:
     """Count matching passages and hits in a big plain-text file without loading it.
 
     Gives the same figures as building the Document and its passages (the file
     is read in chunks cut at blank lines; only paragraphs around candidates that
     bytes cannot decide are decoded). Returns None when the file must be read
-    the ordinary way (UTF-16, NUL bytes, Markdown).
+    the ordinary way (UTF-16, NUL bytes, Markdown, gzip, or mojibake in its first
+    64 KB, which the loader repairs unless ``raw_text``).
 
     Args:
         first_only: stop at the first matching passage (``-l``).
@@ -1614,8 +1628,13 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
         raise InputError(f"{path}: {(e.strerror or str(e)).lower()}", "check the path and its permissions") from None
     with fh:
         head = fh.read(65536)
-        if b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x1f\x8b")):
             return None
+        if not raw_text:
+            from .mojibake import bytes_have_candidates, find_repairs
+
+            if bytes_have_candidates(head) and find_repairs(head.decode("utf-8", "ignore")):
+                return None  # the loader repairs this text: count it the ordinary way
         try:  # a file in another encoding shows in its first 64 KB (further on, bad bytes count as U+FFFD)
             head.decode("utf-8")
         except UnicodeDecodeError as e:

@@ -56,8 +56,17 @@ _HTML_START_STR = re.compile(r"^\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|
 _HTML_EXT = (".html", ".htm", ".xhtml", ".shtml")
 
 
+def inner_name(path: str | None) -> str | None:
+    """The file name that tells the format: ``fs.md.gz`` -> ``fs.md`` (a gzip
+    file's name without ``.gz``); other names as they are."""
+    if path and path.lower().endswith(".gz"):
+        return path[:-3]
+    return path
+
+
 def is_html_path(path: str | None) -> bool:
-    """True when the file name ends in .html, .htm, .xhtml or .shtml."""
+    """True when the file name ends in .html, .htm, .xhtml or .shtml (``.gz`` after it too)."""
+    path = inner_name(path)
     return bool(path) and path.lower().endswith(_HTML_EXT)
 
 
@@ -84,6 +93,7 @@ def detect_format(text: str, path: str | None = None) -> str:
     Markdown is detected by its extension, or when the text opens with YAML front
     matter or uses ATX headings (``## Title``) or fenced code at line starts.
     """
+    path = inner_name(path)
     if is_html_path(path) or looks_like_html(text):
         return "html"
     if path and path.lower().endswith(_MD_EXT):
@@ -97,24 +107,36 @@ def detect_format(text: str, path: str | None = None) -> str:
     return "markdown" if hits >= 2 else "text"
 
 
-def parse(text: str, path: str | None = None, fmt: str | None = None) -> Document:
+def parse(text: str, path: str | None = None, fmt: str | None = None, *, repair: bool = True) -> Document:
     """Build a Document from decoded text.
 
     Args:
         text: the source text.
         path: the name to show (not read).
         fmt: a key of :data:`PARSERS`; detected when None.
+        repair: repair mojibake first (UTF-8 that was read as Latin-1 or
+            Windows-1252, see :mod:`osce_brief.mojibake`); the Document's source
+            is then the repaired text and ``meta["repaired"]`` says how many
+            sequences were repaired. False keeps the text as decoded (``--raw-text``).
 
     Example:
         >>> parse("Title\\n\\nSome body text here. It has two sentences.").title
         'Title'
     """
+    fixes = 0
+    if repair:
+        from ..mojibake import repair as repair_mojibake
+
+        text, fixes = repair_mojibake(text)
     fmt = fmt or detect_format(text, path)
     try:
         parser = PARSERS[fmt]
     except KeyError:
         raise InputError(f"unknown format {fmt!r}", f"use one of: {', '.join(PARSERS)}") from None
-    return parser(text, path)
+    doc = parser(text, path)
+    if fixes:
+        doc.meta["repaired"] = {"mojibake": fixes}
+    return doc
 
 
 def bundled_bytes() -> bytes:
@@ -163,6 +185,61 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
             "raise it with --max-bytes N, or give a smaller file",
         )
     return data
+
+
+#: The first two bytes of a gzip file.
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def is_gzip(data: bytes) -> bool:
+    """True when ``data`` starts like a gzip file (magic bytes 1f 8b)."""
+    return data[:2] == GZIP_MAGIC
+
+
+def gunzip(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, where: str = "input") -> bytes:
+    """Decompress gzip ``data`` (all its members), never producing more than ``max_bytes``.
+
+    The output is produced in bounded steps, so a gzip bomb stops at the cap
+    with an error instead of filling memory.
+
+    Raises:
+        InputError: the decompressed size passes ``max_bytes``, or the data is
+            corrupt or truncated.
+
+    Example:
+        >>> import gzip
+        >>> gunzip(gzip.compress(b"Hello"))
+        b'Hello'
+    """
+    import zlib
+
+    out: list[bytes] = []
+    total = 0
+    rest = data
+    while True:
+        d = zlib.decompressobj(wbits=31)  # 16 + MAX_WBITS: a gzip header and trailer
+        buf = rest
+        try:
+            while True:
+                piece = d.decompress(buf, max_bytes + 1 - total)
+                total += len(piece)
+                if total > max_bytes:
+                    raise InputError(
+                        f"{where}: decompressed input is larger than --max-bytes ({max_bytes:,} bytes)",
+                        "raise it with --max-bytes N, or give a smaller file",
+                    )
+                out.append(piece)
+                if d.eof:
+                    break
+                buf = d.unconsumed_tail
+                if not buf:
+                    raise InputError(f"{where}: truncated gzip data", "check the file with gzip -t")
+        except zlib.error as e:
+            raise InputError(f"{where}: corrupt gzip data ({e})", "check the file with gzip -t") from None
+        rest = d.unused_data
+        if not is_gzip(rest):  # no further member (trailing zeros or garbage are ignored, as gzip does)
+            break
+    return b"".join(out)
 
 
 def decode(data: bytes, where: str = "input", encoding: str | None = None) -> str:
@@ -229,6 +306,7 @@ def load(
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     save: str | None = None,
+    raw_text: bool = False,
 ) -> Document:
     """Load a document.
 
@@ -236,8 +314,14 @@ def load(
         path: a file path, ``-`` for stdin, or None for the bundled article.
         encoding: force a text encoding (default: BOM, then UTF-8).
         fmt: force a format (``text``, ``markdown``); detected when None.
-        max_bytes: refuse inputs larger than this.
+        max_bytes: refuse inputs larger than this, compressed or decompressed.
         save: write the raw input bytes (e.g. a fetched page) to this file too.
+        raw_text: keep the text as decoded: no mojibake repair (see :func:`parse`).
+
+    gzip-compressed input (a ``.gz`` file, or any input starting with the gzip
+    magic bytes) is decompressed first, up to ``max_bytes`` of output; its format
+    is then told by the name without ``.gz`` (``fs.md.gz`` is Markdown) or by
+    the content.
 
     ``path`` may also be an ``http(s)://`` URL (fetched with :func:`osce_brief.fetch.fetch`);
     HTML pages (``.html``/``.htm`` or content opening like HTML) are read through
@@ -266,14 +350,16 @@ def load(
         data, where = read_bytes(path, max_bytes), ("stdin" if path == "-" else path)
     if save:
         _save(save, data)
+    if is_gzip(data):
+        data = gunzip(data, max_bytes, where)
     if fmt == "html" or (fmt is None and (is_html_path(path) or looks_like_html(data))):
         from .html import parse_html
 
-        return parse_html(decode(data, where, encoding) if encoding else data, path, url=page_url)
+        return parse_html(decode(data, where, encoding) if encoding else data, path, url=page_url, repair=not raw_text)
     text = decode(data, where, encoding)
     if not text.strip():
         raise InputError(f"{where}: empty input", "give a file with some text in it")
-    return parse(text, path if path != "-" else "-", fmt)
+    return parse(text, path if path != "-" else "-", fmt, repair=not raw_text)
 
 
 def _save(dest: str, data: bytes) -> None:

@@ -415,7 +415,7 @@ def _strip_site(title: str | None, sitename: str | None) -> str | None:
     return title
 
 
-def parse_html(data: bytes | str, path: str | None = None, url: str | None = None) -> Document:
+def parse_html(data: bytes | str, path: str | None = None, url: str | None = None, repair: bool = True) -> Document:
     """Build a :class:`Document` from an HTML page.
 
     Args:
@@ -423,17 +423,20 @@ def parse_html(data: bytes | str, path: str | None = None, url: str | None = Non
         path: what the user gave (a file name, ``-`` or the URL): kept as
             ``Document.path``.
         url: the page's address when it was fetched.
+        repair: repair mojibake in the extracted text (see :func:`osce_brief.loaders.parse`).
 
     Raises:
         InputError: trafilatura is not installed (with the install command), or
             the page has no article text.
     """
-    from . import parse
+    from . import gunzip, is_gzip, parse
 
+    if isinstance(data, bytes) and is_gzip(data):  # never let trafilatura inflate it unbounded
+        data = gunzip(data, where=path or "input")
     found = extract(data, url)
     cleaned = clean_markdown(found.markdown, found.title)
-    doc = parse(cleaned.text, path, fmt="markdown")
-    meta: dict = {}
+    doc = parse(cleaned.text, path, fmt="markdown", repair=repair)
+    meta: dict = {k: doc.meta[k] for k in ("repaired",) if k in doc.meta}
     if found.date:
         meta["date"] = found.date
     if found.sitename:
