@@ -268,7 +268,7 @@ def outline(
 
 @app.command()
 def show(
-    section: Annotated[str, typer.Argument(help="Section number (1-based), range 2-4, list 1,3, heading words, or 'all'.")],
+    section: Annotated[str, typer.Argument(help="Section number as the outline prints it, range 2-4, list 1,3, heading words, 0 or 'lead' (the outline's \"(lead)\" row: text before the first heading), or 'all'.")],
     path: PathArg = None,
     json_out: JsonOpt = False,
     width: WidthOpt = None,
@@ -284,7 +284,10 @@ def show(
 ) -> None:
     """Read one or more sections, set for the terminal.
 
-    A section with subsections is shown with them. 'all' reads the whole article.
+    A section with subsections is shown with them. 'all' reads the whole article;
+    0 or 'lead' reads the text before the first heading (the outline's "(lead)").
+    Heading words pick the heading they start exactly (fs.open picks
+    "fs.open(path...)", not "fs.opendir(...)").
 
     Examples:
 
@@ -293,6 +296,8 @@ def show(
         brief show expert
 
         brief show 2-4 article.md
+
+        brief show lead war-and-peace.txt
 
         brief show all --pager
     """

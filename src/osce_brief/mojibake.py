@@ -32,8 +32,9 @@ from functools import lru_cache
 #: Latin-1 (U+0080-U+00BF) or as Windows-1252 (the letters and punctuation it
 #: puts at 0x80-0x9F).
 _CONT = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
-#: A UTF-8 lead byte read as Latin-1 (0xC2-0xF4), then a continuation character.
-_PAIR = re.compile("[\u00c2-\u00f4][" + _CONT + "]")
+#: A UTF-8 lead byte read as Latin-1 (0xC2-0xF4), then a continuation character;
+#: or "Ã " ("à" whose second byte, U+00A0, became a space).
+_PAIR = re.compile("[\u00c2-\u00f4][" + _CONT + "]|\u00c3 ")
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +44,7 @@ def _byte_pair() -> re.Pattern[bytes]:
     conts = sorted({chr(c).encode() for c in range(0x80, 0xC0)} | {
         ch.encode() for ch in "\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a"
         "\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"})
-    return re.compile(lead + b"(?:" + b"|".join(re.escape(c) for c in conts) + b")")
+    return re.compile(lead + b"(?:" + b"|".join(re.escape(c) for c in conts) + b")|\xc3\x83 ")
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")

@@ -196,6 +196,10 @@ def is_gzip(data: bytes) -> bool:
     return data[:2] == GZIP_MAGIC
 
 
+#: Output produced per decompression step (a bomb is stopped within one step of the cap).
+_GUNZIP_STEP = 8 << 20
+
+
 def gunzip(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, where: str = "input") -> bytes:
     """Decompress gzip ``data`` (all its members), never producing more than ``max_bytes``.
 
@@ -221,7 +225,7 @@ def gunzip(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, where: str = "input"
         buf = rest
         try:
             while True:
-                piece = d.decompress(buf, max_bytes + 1 - total)
+                piece = d.decompress(buf, min(max_bytes + 1 - total, _GUNZIP_STEP))
                 total += len(piece)
                 if total > max_bytes:
                     raise InputError(

@@ -45,7 +45,7 @@ class _Rows:
         o, rows, extra = self.o, self.rows, self.extra
         data = []
         if o.lead_words:
-            data.append(("", Text("(lead)", "italic dim"), f"{o.lead_words:,}", minutes(o.lead_words), [Text("")] * len(extra)))
+            data.append(("0", Text("(lead)", "italic dim"), f"{o.lead_words:,}", minutes(o.lead_words), [Text("")] * len(extra)))
         for e in rows:
             title = Text("  " * (e.level - 1))
             title.append_text(safe(e.title, "bold" if e.level == 1 else ""))
