@@ -346,3 +346,30 @@ def test_prefix_selector_in_commands(invoke, tmp_path):
     assert r.exit_code == 0 and "Opens a file." in r.stdout and "blob" not in r.stdout
     sections = select_with_children(parse(LEAD_MD, "fs.md"), "fs.open")
     assert len(sections) == 1
+
+
+def test_unterminated_string_control_keeps_the_text():
+    from osce_brief.sanitize import clean
+
+    # "”" read as Windows-1252 ends in U+009D, an 8-bit OSC introducer with no terminator
+    assert clean("â€œWellâ€\x9d, he said.\nMore text.") == "â€œWellâ€<U+009D>, he said.\nMore text."
+    assert clean("a\x1b]0;title\x07b \x9d0;x\x9c c") == "ab  c"  # terminated sequences still go
+
+
+def test_fast_search_path_knows_raw_text():
+    from osce_brief.entry import parse_fast_search
+
+    assert parse_fast_search(["--raw-text", "-c", "natasha", "x.txt"]) == ({"raw_text": True, "count": True}, ["natasha", "x.txt"])
+
+
+def test_html_mojibake_is_repaired(tmp_path):
+    pytest.importorskip("trafilatura")
+    body = "".join(f"<p>Anna Pávlovna Schérer said that Natásha danced with Pierre, paragraph {i}.</p>" for i in range(6))
+    page = f"<!doctype html><html><head><title>Novel</title></head><body><article><h1>Novel</h1>{body}</article></body></html>"
+    p = tmp_path / "novel.html"
+    p.write_text(moji(page), encoding="utf-8")
+    doc = load(str(p))
+    assert "Natásha" in doc.source and "Ã" not in doc.source
+    assert doc.meta["repaired"]["mojibake"] >= 12
+    raw = load(str(p), raw_text=True)
+    assert "NatÃ¡sha" in raw.source and "repaired" not in raw.meta
