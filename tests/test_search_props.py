@@ -159,10 +159,10 @@ def test_stream_count_equals_document_count_random(tmp_path_factory, paras, term
     old = SS._CHUNK
     SS._CHUNK = 64
     try:
-        got = SS.count_file(str(path), S.compile_query(terms), context=context, workers=1)
+        got = SS.count_file(str(path), S.compile_query(terms), context=context, workers=1, raw_text=True)
     finally:
         SS._CHUNK = old
-    ref = S.search(terms, [str(path)], context=context)
+    ref = S.search(terms, [str(path)], context=context, raw_text=True)
     assert got == (ref.total_passages, ref.total_hits)
 
 

@@ -40,10 +40,10 @@ def _both(tmp_path, text: str, terms, chunk: int = 64, workers: int = 1, encodin
     old = SS._CHUNK
     SS._CHUNK = chunk
     try:
-        got = SS.count_file(str(path), S.compile_query(terms, **qkw), workers=workers, **okw)
+        got = SS.count_file(str(path), S.compile_query(terms, **qkw), workers=workers, raw_text=True, **okw)
     finally:
         SS._CHUNK = old
-    ref = S.search(terms, [str(path)], **kw)
+    ref = S.search(terms, [str(path)], raw_text=True, **kw)  # the stream reads the text as decoded
     return got, (ref.total_passages, ref.total_hits)
 
 

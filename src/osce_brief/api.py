@@ -52,6 +52,7 @@ def load(
     max_bytes: int | None = None,
     fmt: str | None = None,
     save: str | None = None,
+    raw_text: bool = False,
 ) -> Document:
     """Read and parse a document.
 
@@ -62,6 +63,9 @@ def load(
         max_bytes: refuse inputs larger than this (default 64 MiB).
         fmt: ``text``, ``markdown`` or ``html`` (default: detected).
         save: also write the input as read (e.g. a fetched page) to this file.
+        raw_text: keep the text as decoded: no mojibake repair (UTF-8 that was
+            read as Latin-1 is otherwise repaired, and offsets refer to the
+            repaired text; ``meta["repaired"]`` says so).
 
     Raises:
         InputError: missing, unreadable, binary or undecodable input.
@@ -75,7 +79,8 @@ def load(
     from .loaders import load as _load
 
     path = os.fspath(source) if source is not None else None
-    return _load(path, encoding=encoding, max_bytes=max_bytes or DEFAULT_MAX_BYTES, fmt=fmt, save=save)
+    return _load(path, encoding=encoding, max_bytes=max_bytes or DEFAULT_MAX_BYTES, fmt=fmt, save=save,
+                 raw_text=raw_text)
 
 
 def parse(text: str, path: str | None = None, fmt: str | None = None) -> Document:
@@ -167,6 +172,7 @@ def search(
     encoding: str | None = None,
     max_bytes: int | None = None,
     fmt: str | None = None,
+    raw_text: bool = False,
 ) -> SearchResult:
     """The passages that mention the terms: ``brief search``.
 
@@ -188,7 +194,7 @@ def search(
         max_passages: keep at most this many passages (``total_passages`` counts all).
         mode: ``passages``, ``count`` (per-file counts, no passages) or ``files``
             (which files match); the last two stream big files.
-        encoding, max_bytes, fmt: how paths are read, as in :func:`load`.
+        encoding, max_bytes, fmt, raw_text: how paths are read, as in :func:`load`.
 
     Returns:
         A :class:`~osce_brief.search.SearchResult`: ``passages`` (each with its
@@ -230,7 +236,7 @@ def search(
 
         return _search(terms, paths, regex=regex, case=case, word=word, exact=exact, any_term=any_term, unit=unit,
                        context=context, section=section, rank=rank, max_passages=max_passages, mode=mode,
-                       encoding=encoding, max_bytes=max_bytes, fmt=fmt)
+                       encoding=encoding, max_bytes=max_bytes, fmt=fmt, raw_text=raw_text)
     from .errors import UsageError
     from .record import replace
     from .search import compile_query, search_documents

@@ -221,6 +221,10 @@ FormatOpt = Annotated[
     typer.Option("--format", "-f", metavar="FORMAT", help="Force the input format: text, markdown or html (default: detect).",
                  show_default=False),
 ]
+RawTextOpt = Annotated[
+    bool,
+    typer.Option("--raw-text", help="Keep the text as decoded: no repair of mojibake (UTF-8 read as Latin-1, e.g. \"NatÃ¡sha\")."),
+]
 SaveOpt = Annotated[
     Optional[str],
     typer.Option("--save", metavar="FILE", help="Also write the input as read (e.g. a fetched web page) to FILE, for offline reading.", show_default=False),
@@ -233,15 +237,16 @@ SectionOpt = Annotated[
 
 
 def load_doc(
-    path: str | None, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None, save: str | None = None
+    path: str | None, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None,
+    save: str | None = None, raw_text: bool = False,
 ):
     """Load one document for a command (None = bundled article; URLs are fetched)."""
     from .api import load
 
-    return load(path, encoding=encoding, max_bytes=max_bytes, fmt=fmt, save=save)
+    return load(path, encoding=encoding, max_bytes=max_bytes, fmt=fmt, save=save, raw_text=raw_text)
 
 
-def iter_docs(paths: Iterable[str] | None, encoding=None, max_bytes=DEFAULT_MAX_BYTES, fmt=None, save=None):
+def iter_docs(paths: Iterable[str] | None, encoding=None, max_bytes=DEFAULT_MAX_BYTES, fmt=None, save=None, raw_text=False):
     """Yield the documents named by ``paths`` (the bundled article when empty)."""
     paths = list(paths or [])
     if save and len(paths) > 1:
@@ -249,7 +254,7 @@ def iter_docs(paths: Iterable[str] | None, encoding=None, max_bytes=DEFAULT_MAX_
 
         raise UsageError("--save takes one input", "give one path or URL with --save FILE")
     for p in paths or [None]:
-        yield load_doc(p, encoding, max_bytes, fmt, save)
+        yield load_doc(p, encoding, max_bytes, fmt, save, raw_text)
 
 
 # ---------------------------------------------------------------- the root
@@ -332,6 +337,7 @@ def outline(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
     save: SaveOpt = None,
+    raw_text: RawTextOpt = False,
 ) -> None:
     """Show the title, byline and numbered headings with words and reading time.
 
@@ -349,7 +355,7 @@ def outline(
     """
     from .api import outline as build
 
-    for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
+    for doc in iter_docs(paths, encoding, max_bytes, fmt, save, raw_text):
         result = build(doc, depth=depth, auto=not json_out, hedges=hedges_col)
         if json_out:
             emit_json(result.to_dict())
@@ -369,7 +375,8 @@ def show(
     section: Annotated[
         str,
         typer.Argument(metavar="SECTION",
-                       help="Section number (1-based), range 2-4, list 1,3, heading words, 'lead' or 'all'."),
+                       help="Section number as the outline prints it, range 2-4, list 1,3, heading words, 0 or 'lead' "
+                            "(the outline's \"(lead)\" row: text before the first heading), or 'all'."),
     ],
     path: PathArg = None,
     json_out: JsonOpt = False,
@@ -388,11 +395,15 @@ def show(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
     save: SaveOpt = None,
+    raw_text: RawTextOpt = False,
 ) -> None:
     """Read one or more sections, set for the terminal.
 
-    A section with subsections is shown with them; 'all' reads the whole
-    article. --export keeps the cleaned text of a web page or a document.
+    A section with subsections is shown with them. 'all' reads the whole article;
+    0 or 'lead' reads the text before the first heading (the outline's "(lead)").
+    Heading words pick the heading they start exactly (fs.open picks
+    "fs.open(path...)", not "fs.opendir(...)"). --export keeps the cleaned text of
+    a web page or a document.
 
     Examples:
 
@@ -412,7 +423,7 @@ def show(
             from .errors import UsageError
 
             raise UsageError("--export and --json exclude each other", "give one of them")
-    doc = load_doc(path, encoding, max_bytes, fmt, save)
+    doc = load_doc(path, encoding, max_bytes, fmt, save, raw_text)
     selected = select(doc, section)
     if json_out:
         emit_json(selected.to_dict())
@@ -460,6 +471,7 @@ def summary(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
     save: SaveOpt = None,
+    raw_text: RawTextOpt = False,
 ) -> None:
     """Summarize with the article's own sentences, each tagged with its section.
 
@@ -476,7 +488,7 @@ def summary(
     """
     from .api import summarize
 
-    for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
+    for doc in iter_docs(paths, encoding, max_bytes, fmt, save, raw_text):
         if by_section:  # one sentence per section (-n, --ratio and --words are for whole summaries)
             result = summarize(doc, method=method, section=section, by_section=True, reported=reported)
         else:
@@ -503,6 +515,7 @@ def keywords(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
     save: SaveOpt = None,
+    raw_text: RawTextOpt = False,
 ) -> None:
     """Show the key phrases (1-3 words) with scores and occurrence counts.
 
@@ -516,7 +529,7 @@ def keywords(
     """
     from .api import keywords as extract
 
-    for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
+    for doc in iter_docs(paths, encoding, max_bytes, fmt, save, raw_text):
         result = extract(doc, n=n)
         if json_out:
             emit_json(result.to_dict())
@@ -559,6 +572,7 @@ def search(
         typer.Option("--max-bytes", metavar="N", min=1, help="Refuse files larger than this (default 64 MiB; --count/-l stream bigger files).", show_default=False),
     ] = None,
     fmt: FormatOpt = None,
+    raw_text: RawTextOpt = False,
 ) -> None:
     """Find the passages (sentences or paragraphs) that mention the terms.
 
@@ -590,7 +604,7 @@ def search(
     result = run_search(
         paths, terms, regex=regex, case="sensitive" if case_sensitive else "insensitive" if ignore_case else "smart",
         word=word, exact=exact, any_term=any_term, unit=unit, context=context, section=section, rank=rank,
-        max_passages=max_passages, mode=mode, encoding=encoding, max_bytes=max_bytes, fmt=fmt,
+        max_passages=max_passages, mode=mode, encoding=encoding, max_bytes=max_bytes, fmt=fmt, raw_text=raw_text,
     )
     rich_emit = None if width is None and not _styled() else (lambda r: emit(r, width=width, pager=False))
     finish_search(result, len(paths), json_out, rich_emit)
@@ -608,6 +622,7 @@ def hedges(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
     save: SaveOpt = None,
+    raw_text: RawTextOpt = False,
 ) -> None:
     """Show how much of the article is reported and how much is speculation.
 
@@ -627,7 +642,7 @@ def hedges(
     """
     from .api import hedges as analyze
 
-    for doc in iter_docs(paths, encoding, max_bytes, fmt, save):
+    for doc in iter_docs(paths, encoding, max_bytes, fmt, save, raw_text):
         result = analyze(doc)
         if json_out:
             emit_json(result.to_dict())

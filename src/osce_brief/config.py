@@ -43,6 +43,7 @@ _INPUT = {
     "format": ("fmt", ("choice", _FORMATS)),
     "width": ("width", ("int", 20)),
     "json": ("json_out", _BOOL),
+    "raw-text": ("raw_text", _BOOL),
 }
 
 #: command -> {config key (the long option) -> (parameter name, kind)}. Every

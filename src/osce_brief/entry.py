@@ -32,6 +32,7 @@ _LONG = {
     "--any": "any_term",
     "--json": "json_out",
     "--rank": "rank",
+    "--raw-text": "raw_text",
 }
 _SHORT = {"c": "count", "l": "files", "s": "case_sensitive", "i": "ignore_case", "e": "regex"}
 #: Options with a value: name -> (field, type check). A value the check refuses
@@ -117,7 +118,7 @@ def _fast_search(opts: dict, args: list[str]) -> int:
             paths, terms, regex=opts.get("regex", False), case=case, word=opts.get("word", False),
             exact=opts.get("exact", False), any_term=opts.get("any_term", False), unit=opts.get("unit", "sentence"),
             context=opts.get("context", 0), section=opts.get("section"), rank=opts.get("rank", False),
-            max_passages=opts.get("max_passages"), mode=mode,
+            max_passages=opts.get("max_passages"), mode=mode, raw_text=opts.get("raw_text", False),
         )
         finish_search(result, len(paths), opts.get("json_out", False))
         sys.stdout.flush()

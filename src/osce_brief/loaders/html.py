@@ -412,7 +412,7 @@ def _strip_site(title: str | None, sitename: str | None) -> str | None:
     return title
 
 
-def parse_html(data: bytes | str, path: str | None = None, url: str | None = None) -> Document:
+def parse_html(data: bytes | str, path: str | None = None, url: str | None = None, repair: bool = True) -> Document:
     """Build a :class:`Document` from an HTML page.
 
     Args:
@@ -420,17 +420,26 @@ def parse_html(data: bytes | str, path: str | None = None, url: str | None = Non
         path: what the user gave (a file name, ``-`` or the URL): kept as
             ``Document.path``.
         url: the page's address when it was fetched.
+        repair: repair mojibake in the extracted text (see :func:`osce_brief.loaders.parse`).
 
     Raises:
         InputError: trafilatura is not installed (with the install command), or
             the page has no article text.
     """
+    from .gz import gunzip, is_gzip
     from .markdown import parse_markdown  # (not the package's parse: no import circle)
 
+    if isinstance(data, bytes) and is_gzip(data):  # never let trafilatura inflate it unbounded
+        data = gunzip(data, where=path or "input")
     found = extract(data, url)
     cleaned = clean_markdown(found.markdown, found.title)
-    doc = parse_markdown(cleaned.text, path)
-    meta: dict = {}
+    text, fixes = cleaned.text, 0
+    if repair:
+        from ..mojibake import repair as repair_mojibake
+
+        text, fixes = repair_mojibake(text)
+    doc = parse_markdown(text, path)
+    meta: dict = {"repaired": {"mojibake": fixes}} if fixes else {}
     if found.date:
         meta["date"] = found.date
     if found.sitename:

@@ -120,6 +120,7 @@ def search(
     encoding: str | None = None,
     max_bytes: int | None = None,
     fmt: str | None = None,
+    raw_text: bool = False,
 ) -> SearchResult:
     """Search the bundled article (no ``paths``) or files and directories.
 
@@ -129,7 +130,9 @@ def search(
         mode: ``passages`` (build every passage), ``count`` (per-file counts only)
             or ``files`` (which files match); the last two may stream big files.
         max_bytes: refuse files larger than this (None: the loader's default, but
-            big files are streamed without a cap in ``count``/``files`` mode).
+            big files are streamed without a cap in ``count``/``files`` mode);
+            a gzip file's decompressed size is capped too (never streamed).
+        raw_text: search the text as decoded, without mojibake repair.
         other: as in :func:`compile_query` and :func:`search_document`.
 
     Returns:
@@ -156,7 +159,7 @@ def search(
     if not paths:
         from ..loaders import load
 
-        acc.add_doc(load(None, encoding=encoding, fmt=fmt))
+        acc.add_doc(load(None, encoding=encoding, fmt=fmt, raw_text=raw_text))
         return replace(acc.result(rank, max_passages), mode=mode)
     files = list(_iter_files(paths, on_error))
     if not files and not acc.errors:
@@ -168,7 +171,7 @@ def search(
     def run(acc: _Acc, part: list[tuple[str, bool]]) -> None:
         for p, walked in part:
             try:
-                _search_path(acc, p, query, mode, cap, max_bytes is None, encoding, fmt, pre, walked)
+                _search_path(acc, p, query, mode, cap, max_bytes is None, encoding, fmt, pre, walked, raw_text)
             except _NotRegular:
                 continue  # met in a folder and not a regular file (now): skipped, as grep -r does
             except (InputError, SectionError) as e:
@@ -387,21 +390,24 @@ def _walked_open_error(path: str, e: OSError) -> None:
 
 
 def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_stream: bool,
-                 encoding: str | None, fmt: str | None, pre: _Prescreen | None = None, walked: bool = False) -> None:
+                 encoding: str | None, fmt: str | None, pre: _Prescreen | None = None, walked: bool = False,
+                 raw_text: bool = False) -> None:
     """Search one input. ``walked``: met in a folder (a file that is not regular is
-    skipped, and it is never opened in a way that could block)."""
+    skipped, and it is never opened in a way that could block). ``raw_text``: no
+    mojibake repair (offsets and hits otherwise refer to the repaired text, as the
+    loader's do)."""
+    from ..loaders import is_gzip, load
+
     lp = p.lower()
-    if p == "-" or lp.startswith(("http://", "https://")) or lp.endswith((".html", ".htm")) or fmt == "html":
-        if walked:
+    if p == "-" or lp.startswith(("http://", "https://")) or lp.endswith((".html", ".htm", ".gz")) or fmt == "html":
+        if walked and not lp.endswith(".gz"):
             from ..loaders import decode
             from ..loaders.html import parse_html
 
             data = _read_regular(p, cap, None, walked=True)[0]  # (as load() reads a local HTML file)
-            acc.add_doc(parse_html(decode(data, p, encoding) if encoding else data, p))
+            acc.add_doc(parse_html(decode(data, p, encoding) if encoding else data, p, repair=not raw_text))
             return
-        from ..loaders import load
-
-        acc.add_doc(load(p, encoding=encoding, fmt=fmt, max_bytes=cap))
+        acc.add_doc(load(p, encoding=encoding, fmt=fmt, max_bytes=cap, raw_text=raw_text))  # gzip: capped, never streamed
         return
     streamable = mode != "passages" and acc.section is None and encoding is None and fmt != "markdown" \
         and not lp.endswith((".md", ".markdown"))
@@ -409,7 +415,8 @@ def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_
     if data is None and size is not None and (uncapped_stream or size <= cap):
         from .stream import count_file
 
-        counted = count_file(p, query, unit=acc.unit, context=acc.context, first_only=mode == "files")
+        counted = count_file(p, query, unit=acc.unit, context=acc.context, first_only=mode == "files",
+                             raw_text=raw_text)
         if counted is not None:
             acc.add_count(p, counted[0], counted[1])
             return
@@ -419,7 +426,13 @@ def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_
         from ..loaders import read_bytes
 
         data = read_bytes(p, cap)  # also the one-line errors: missing, a directory, too big...
-    if encoding is None and b"\x00" not in data and not _could_match(data, query, pre):
+    if is_gzip(data):  # gzip without a .gz name
+        acc.add_doc(load(p, encoding=encoding, fmt=fmt, max_bytes=cap, raw_text=raw_text))
+        return
+    from ..mojibake import bytes_have_candidates
+
+    if encoding is None and b"\x00" not in data and not (not raw_text and bytes_have_candidates(data)) \
+            and not _could_match(data, query, pre):
         acc.searched += 1  # no term can occur: the file is ruled out on its bytes
         acc.note_text(data)
         return
@@ -427,6 +440,10 @@ def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_
 
     text = decode(data, p, encoding)
     del data
+    if not raw_text:  # offsets and hits refer to the repaired text, as the loader's do
+        from ..mojibake import repair
+
+        text = repair(text)[0]
     if not text or text.isspace():
         acc.searched += 1
         return
@@ -443,4 +460,4 @@ def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_
         if n:
             acc.add_count(p, 1, n)
             return
-    acc.add_doc(parse(text, p, fmt), hits)
+    acc.add_doc(parse(text, p, fmt, repair=False), hits)

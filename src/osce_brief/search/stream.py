@@ -162,13 +162,14 @@ def open_regular(path: str, same_as: os.stat_result | None = None):
 
 
 def count_file(path: str, query: Query, *, unit: str = "sentence", context: int = 0,
-               first_only: bool = False, workers: int | None = None) -> tuple[int, int] | None:
+               first_only: bool = False, workers: int | None = None, raw_text: bool = False) -> tuple[int, int] | None:
     """Count matching passages and hits in a big plain-text file without loading it.
 
     Gives the same figures as building the Document and its passages (the file
     is read in chunks cut at blank lines; only paragraphs around candidates that
     bytes cannot decide are decoded). Returns None when the file must be read
-    the ordinary way (UTF-16, NUL bytes, Markdown).
+    the ordinary way (UTF-16, NUL bytes, Markdown, gzip, or mojibake in its first
+    64 KB, which the loader repairs unless ``raw_text``).
 
     Args:
         first_only: stop at the first matching passage (``-l``).
@@ -181,8 +182,13 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
     first = os.fstat(fh.fileno())
     with fh:
         head = fh.read(65536)
-        if b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x1f\x8b")):
             return None
+        if not raw_text:
+            from ..mojibake import bytes_have_candidates, find_repairs
+
+            if bytes_have_candidates(head) and find_repairs(head.decode("utf-8", "ignore")):
+                return None  # the loader repairs this text: count it the ordinary way
         try:  # a file in another encoding shows in its first 64 KB (further on, bad bytes count as U+FFFD)
             head.decode("utf-8")
         except UnicodeDecodeError as e:
