@@ -5,11 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from osce_brief.cli import app
 from osce_brief.loaders import parse
+
+# CI runs the property tests on a fixed sequence of examples (Hypothesis' advice for
+# CI: no run fails on an example no earlier run met); by hand they explore anew,
+# and BRIEF_PROP_EXAMPLES=2000 explores harder.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "lavrov-blinken-osce-malta.txt"
