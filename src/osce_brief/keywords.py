@@ -144,32 +144,216 @@ def _units(doc: Document) -> list[tuple[str, bool]]:
     return out
 
 
-def _pagerank(seq: list[str], bias: dict[str, float], window: int, iters: int = 30) -> dict[str, float]:
-    """Biased PageRank over the co-occurrence graph of ``seq`` (numpy, sparse edges)."""
+def _pagerank(seq, pers, window: int, iters: int = 30):
+    """Biased PageRank over the co-occurrence graph of ``seq`` (numpy, sparse edges).
+
+    Args:
+        seq: word ids (0..V-1) in reading order.
+        pers: the bias of each word id (unnormalised, length V).
+        window: words closer than this in ``seq`` are linked.
+        iters: power iterations.
+
+    Returns:
+        The score of each word id (a float array of length V).
+    """
     np = _numpy()
 
-    keys = list(bias)
-    index = {k: i for i, k in enumerate(keys)}
-    V = len(keys)
-    ids = np.fromiter((index[k] for k in seq), dtype=np.int64, count=len(seq))
+    V = len(pers)
+    ids = np.asarray(seq, dtype=np.int64)
     src, dst = [], []
     for d in range(1, max(2, window)):
         a, b = ids[:-d], ids[d:]
         keep = a != b
         src += [a[keep], b[keep]]
         dst += [b[keep], a[keep]]
-    pers = np.asarray([bias[k] for k in keys], dtype=np.float64)
+    pers = np.array(pers, dtype=np.float64)
     pers /= pers.sum() or 1.0
     if not src or not sum(len(x) for x in src):
-        return dict(zip(keys, pers.tolist()))
+        return pers
     src_a = np.concatenate(src)
     dst_a = np.concatenate(dst)
     outdeg = np.bincount(src_a, minlength=V).astype(np.float64)
+    outdeg[outdeg == 0] = 1.0  # (no edge leaves such a word: never read)
     r = pers.copy()
     for _ in range(iters):
-        flow = np.bincount(dst_a, weights=r[src_a] / outdeg[src_a], minlength=V)
+        flow = np.bincount(dst_a, weights=(r / outdeg)[src_a], minlength=V)
         r = 0.15 * pers + 0.85 * flow
-    return dict(zip(keys, r.tolist()))
+    return r
+
+
+#: Units tokenized per batch (bounds the memory held by token strings).
+_BATCH = 4096
+
+#: Whitespace-delimited tokens that are a break only between two spaces
+#: (``_BREAK``'s ``\s--\s``, ``\s-\s`` and ``\s'\s``).
+_SPACED_BREAKS = frozenset(("--", "-", "'"))
+
+
+class _Tokens:
+    """Every word of the units, as arrays over the distinct spellings.
+
+    Words never span whitespace, so each unit is cut at whitespace (fast, in C)
+    and each distinct whitespace-delimited token is cut into words and breaks
+    (``_WORD``, ``_BREAK``) once; numpy then lays the words out in reading order.
+
+    Attributes:
+        vocab: distinct raw words (``_WORD`` matches), first occurrence first.
+        ids: the raw-word id of each word in reading order (numpy int64).
+        chunk: the chunk (text between two ``_BREAK`` matches) of each word.
+        heading: True for the words of a title or heading.
+        at_start: True for a word that starts its chunk (no text before it).
+    """
+
+    def __init__(self, units: list[tuple[str, bool]]):
+        np = _numpy()
+        from itertools import chain
+
+        self._vocab: dict[str, int] = {}
+        self._types: dict[str, int] = {}
+        # per token type: where its words start in the word tables, how many, its
+        # breaks, and whether it is a spaced break ("--")
+        self._t_cols: tuple[list, list, list, list] = ([], [], [], [])
+        # per word of a token type: raw id, chunk inside the token, starts that chunk
+        self._w_cols: tuple[list, list, list] = ([], [], [])
+        t_arr = [np.zeros(0, dtype=np.int64)] * 3 + [np.zeros(0, dtype=bool)]
+        w_arr = [np.zeros(0, dtype=np.int64)] * 2 + [np.zeros(0, dtype=bool)]
+
+        ids, chunk, heading, at_start = [], [], [], []
+        n_breaks = 0  # breaks and unit ends so far: chunk ids never repeat
+        for b in range(0, len(units), _BATCH):
+            batch = units[b : b + _BATCH]
+            texts = [t for t, _ in batch]
+            per_unit = list(map(str.split, texts))
+            flat = list(chain.from_iterable(per_unit))
+            types = self._types
+            self._add_types([t for t in dict.fromkeys(flat) if t not in types])
+            t_arr = [np.concatenate((a, np.asarray(c[len(a) :], dtype=a.dtype))) for a, c in zip(t_arr, self._t_cols)]
+            w_arr = [np.concatenate((a, np.asarray(c[len(a) :], dtype=a.dtype))) for a, c in zip(w_arr, self._w_cols)]
+            t_start, t_len, t_breaks, t_spaced = t_arr
+            occ = np.fromiter(map(types.__getitem__, flat), dtype=np.int64, count=len(flat))
+            n_tok = np.fromiter(map(len, per_unit), dtype=np.int64, count=len(batch))
+            unit = np.repeat(np.arange(len(batch)), n_tok)
+            first_tok = np.zeros(len(flat), dtype=bool)
+            first_tok[(np.cumsum(n_tok) - n_tok)[n_tok > 0]] = True
+            # a unit that opens with a space has none of its tokens at its very start
+            lead_space = np.fromiter((t[:1].isspace() for t in texts), dtype=bool, count=len(batch))
+            opens = first_tok & ~lead_space[unit]
+            spaced = t_spaced[occ] & ~opens  # "--" between spaces is a break
+            nb = t_breaks[occ] + spaced
+            base = np.cumsum(nb) - nb + unit + n_breaks
+            n_breaks += int(nb.sum()) + len(batch)
+            # the words of each token occurrence, in order
+            counts = t_len[occ]
+            total = int(counts.sum())
+            occ_of = np.repeat(np.arange(len(flat)), counts)
+            widx = np.repeat(t_start[occ] - (np.cumsum(counts) - counts), counts) + np.arange(total)
+            w_raw, w_chunk, w_first = (a[widx] for a in w_arr)
+            # the space after a spaced "--" is taken with it
+            after_spaced = np.zeros(len(flat), dtype=bool)
+            after_spaced[1:] = spaced[:-1] & ~first_tok[1:]
+            ids.append(w_raw)
+            chunk.append(base[occ_of] + w_chunk)
+            unit_head = np.fromiter((h for _, h in batch), dtype=bool, count=len(batch))
+            heading.append(unit_head[unit[occ_of]])
+            starts = w_first & ((w_chunk > 0) | opens[occ_of] | after_spaced[occ_of])
+            # ... if only one space follows it: such units (rare) are read word by word
+            odd = np.flatnonzero(np.bincount(unit[spaced], minlength=len(batch)))
+            if len(odd):
+                per_unit_words = np.bincount(unit[occ_of], minlength=len(batch))
+                offs = np.cumsum(per_unit_words) - per_unit_words
+                for u in odd.tolist():
+                    exact = [m.start() == 0 for c in _BREAK.split(texts[u]) for m in _WORD.finditer(c)]
+                    starts[offs[u] : offs[u] + len(exact)] = exact
+            at_start.append(starts)
+        self.vocab = list(self._vocab)
+        cat = lambda parts, dt: np.concatenate(parts) if parts else np.zeros(0, dtype=dt)  # noqa: E731
+        self.ids = cat(ids, np.int64)
+        self.chunk = cat(chunk, np.int64)
+        self.heading = cat(heading, bool)
+        self.at_start = cat(at_start, bool)
+
+    def _add_types(self, new: list[str]) -> None:
+        """Cut each new whitespace-free token into chunks and words, once."""
+        types, vocab = self._types, self._vocab
+        t_start, t_len, t_breaks, t_spaced = self._t_cols
+        w_raw, w_chunk, w_first = self._w_cols
+        for t in new:
+            types[t] = len(types)
+            t_start.append(len(w_raw))
+            if t.isalpha():  # the common case: one word, no break
+                r = vocab.get(t)
+                if r is None:
+                    r = vocab[t] = len(vocab)
+                w_raw.append(r)
+                w_chunk.append(0)
+                w_first.append(True)
+                t_len.append(1)
+                t_breaks.append(0)
+                t_spaced.append(False)
+                continue
+            parts = _BREAK.split(t)
+            n = 0
+            for ci, part in enumerate(parts):
+                for j, w in enumerate(_WORD.findall(part)):
+                    r = vocab.get(w)
+                    if r is None:
+                        r = vocab[w] = len(vocab)
+                    w_raw.append(r)
+                    w_chunk.append(ci)
+                    w_first.append(j == 0 and part.startswith(w))
+                    n += 1
+            t_len.append(n)
+            t_breaks.append(len(parts) - 1)
+            t_spaced.append(t in _SPACED_BREAKS)
+
+
+def _surface(raw: str) -> str:
+    """A word as it is shown: trailing periods and quotes and a possessive 's dropped."""
+    surf = raw.rstrip(".'\u2019")
+    if _INITIALISM.match(surf + "."):
+        surf += "."  # "U.S." keeps its last period
+    if surf.lower().endswith(("'s", "\u2019s")):
+        surf = surf[:-2]
+    return surf
+
+
+def _ngrams(k, run, L, heading, size: int, pair=None):
+    """Distinct phrases of ``size`` words and their counts.
+
+    Args:
+        k: the word id of each candidate word (reading order).
+        run: the run of each candidate word.
+        L: the length of each run.
+        heading: True for candidate words in a heading.
+        size: 1, 2 or 3.
+        pair: for size 3, the bigram id starting at each position.
+
+    Returns:
+        ``(at, inverse, codes_first, count, body, alone)``: the start positions of
+        the phrase's occurrences, the phrase id of each, the first occurrence of
+        each phrase, and its counts (all, outside headings, as a whole run or a
+        trigram of a longer run).
+    """
+    np = _numpy()
+
+    m = len(k)
+    if m < size:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z, z, z, z
+    at = np.flatnonzero(run[: m - size + 1] == run[size - 1 :])
+    if size == 1:
+        code = k
+    elif size == 2:
+        code = k[at] * (int(k.max()) + 1) + k[at + 1]
+    else:
+        code = pair[at] * (int(k.max()) + 1) + k[at + 2]
+    _, first, inv, count = np.unique(code, return_index=True, return_inverse=True, return_counts=True)
+    inv = inv.reshape(-1)
+    P = len(count)
+    body = np.bincount(inv[~heading[at]], minlength=P)
+    Lr = L[run[at]]
+    alone = np.bincount(inv[(Lr == size) | ((Lr > 3) & (size == 3))], minlength=P)
+    return at, inv, at[first], count, body, alone
 
 
 def keywords(
@@ -186,6 +370,9 @@ def keywords(
 ) -> list[Keyphrase]:
     """The ``n`` best key phrases of ``doc``, best first.
 
+    The counting is done on numpy arrays of word ids (one pass of regular
+    expressions over the text, then sorting), so a book takes about a second.
+
     Args:
         doc: the document.
         n: how many phrases (at least 1).
@@ -194,6 +381,11 @@ def keywords(
         length_exp: phrase score grows as (number of words) ** length_exp.
         count_exp: phrase score grows as (occurrences) ** count_exp.
         frag: drop a phrase found inside the same longer phrase this often.
+        count_alone: score by how often a phrase stands alone (else by all
+            its occurrences).
+        merge: a longer phrase holding chosen ones replaces them if it scores at
+            least this share of each (0: never).
+        merge_count: ... and occurs at least this share as often.
 
     Returns:
         A list of :class:`Keyphrase`, best first, without fragments or
@@ -211,108 +403,162 @@ def keywords(
         raise UsageError(f"-n must be at least 1, not {n}", "e.g. -n 10")
     units = _units(doc)
     has_case = any(ch.isupper() for t, _ in units[:50] for ch in t[:200])
+    np = _numpy()
 
-    # --- tokenize into runs of candidate words
-    runs: list[tuple[list[tuple[str, str, int]], bool]] = []  # ([(norm, surface, position)], heading)
-    cap_mid: Counter = Counter()
-    low_mid: Counter = Counter()
-    pos = 0
-    for text, heading in units:
-        for chunk in _BREAK.split(text):
-            run: list[tuple[str, str, int]] = []
-            for m in _WORD.finditer(chunk):
-                raw = m.group(0)
-                surf = raw.rstrip(".'\u2019")
-                if _INITIALISM.match(surf + "."):
-                    surf += "."  # "U.S." keeps its last period
-                if surf.lower().endswith(("'s", "\u2019s")):
-                    surf = surf[:-2]
-                w = _norm(surf)
-                pos += 1
-                if not heading and m.start() > 0 and surf[:1].isalpha():
-                    if surf[0].isupper():
-                        cap_mid[w] += 1
-                    else:
-                        low_mid[w] += 1
-                if _is_content(w):
-                    run.append((w, surf, pos))
-                else:
-                    if run:
-                        runs.append((run, heading))
-                    run = []
-            if run:
-                runs.append((run, heading))
-    if not runs:
+    tok = _Tokens(units)
+    if not len(tok.ids):
         return []
-    total_pos = max(pos, 1)
 
-    # --- words: graph + position bias
-    def key(w: str) -> str:
-        return stem(w)
+    # --- per distinct spelling: surface form, normal form, content word?
+    surfs = [_surface(raw) for raw in tok.vocab]
+    norm_of: dict[str, int] = {}
+    raw_norm = np.fromiter((norm_of.setdefault(_norm(s), len(norm_of)) for s in surfs), dtype=np.int64, count=len(surfs))
+    norms = list(norm_of)
+    alpha0 = np.fromiter((s[:1].isalpha() for s in surfs), dtype=bool, count=len(surfs))
+    upper0 = np.fromiter((s[:1].isupper() for s in surfs), dtype=bool, count=len(surfs))
+    is_content = np.fromiter(map(_is_content, norms), dtype=bool, count=len(norms))
 
-    proper = {w for w in cap_mid if has_case and cap_mid[w] > low_mid[w]}
-    bias: dict[str, float] = defaultdict(float)
-    seq: list[str] = []
-    verbish = set()
-    proper_keys = {key(w) for w in proper}
-    for run, _h in runs:
-        for w, _s, p in run:
-            if w.endswith("ed") and len(w) > 3 and not w.endswith("eed") and w not in _ED_NOUNS:
-                verbish.add(key(w))
-            k = key(w)
-            bias[k] += 1.0 / (1.0 + p / 1.0)
-            seq.append(k)
-            if w in proper:
-                bias[k] += name_boost / (1.0 + p / 1.0)
-    score = _pagerank(seq, bias, window)
+    # --- names: words capitalised more often than not in mid-sentence
+    ids = tok.ids
+    mid = ~tok.heading & ~tok.at_start & alpha0[ids]
+    nid = raw_norm[ids[mid]]
+    up = upper0[ids[mid]]
+    N = len(norms)
+    cap = np.bincount(nid[up], minlength=N)
+    low = np.bincount(nid[~up], minlength=N)
+    proper = (cap > low) if has_case else np.zeros(N, dtype=bool)
 
-    # --- phrases
-    count: Counter = Counter()
-    body: Counter = Counter()
-    alone: Counter = Counter()
-    surface: dict[tuple, Counter] = defaultdict(Counter)
-    parent: dict[tuple, Counter] = defaultdict(Counter)  # phrase -> longer phrases holding it
-    for run, heading in runs:
-        L = len(run)
-        for size in (1, 2, 3):
-            for i in range(0, L - size + 1):
-                words = run[i : i + size]
-                ph = tuple(key(w) for w, _, _ in words)
-                count[ph] += 1
-                if not heading:
-                    body[ph] += 1
-                surface[ph][" ".join(s for _, s, _ in words)] += 1
-                if size == L or (L > 3 and size == 3):
-                    alone[ph] += 1
-                if size < 3:
-                    if i > 0:
-                        parent[ph][tuple(key(w) for w, _, _ in run[i - 1 : i + size])] += 1
-                    if i + size < L:
-                        parent[ph][tuple(key(w) for w, _, _ in run[i : i + size + 1])] += 1
-    cands = []
-    for ph, c in count.items():
-        if body[ph] == 0 and len(runs) > 3:
-            continue  # only in the headline: often a verb phrase
-        if len(ph) > 1 and len(set(ph)) < len(ph):
+    # --- candidate words and their runs
+    cpos = np.flatnonzero(is_content[raw_norm[ids]])
+    if not len(cpos):
+        return []
+    new_run = np.ones(len(cpos), dtype=bool)
+    new_run[1:] = (cpos[1:] != cpos[:-1] + 1) | (tok.chunk[cpos[1:]] != tok.chunk[cpos[:-1]])
+    run = np.cumsum(new_run) - 1
+    n_runs = int(run[-1]) + 1
+    L = np.bincount(run)
+    cnorm = raw_norm[ids[cpos]]
+    head = tok.heading[cpos]
+
+    # word keys (stems), numbered in order of first occurrence
+    stem_of: dict[str, int] = {}
+    norm_key = np.fromiter((stem_of.setdefault(stem(w), len(stem_of)) for w in norms), dtype=np.int64, count=N)
+    kraw = norm_key[cnorm]
+    uniq, first = np.unique(kraw, return_index=True)
+    order = np.argsort(first, kind="stable")
+    relabel = np.empty(len(stem_of), dtype=np.int64)
+    relabel[uniq[order]] = np.arange(len(uniq))
+    k = relabel[kraw]
+    V = len(uniq)
+    stems = list(stem_of)
+    key_str = [stems[i] for i in uniq[order]]
+
+    verbish = np.zeros(V, dtype=bool)
+    for i in np.unique(cnorm).tolist():
+        w = norms[i]
+        if w.endswith("ed") and len(w) > 3 and not w.endswith("eed") and w not in _ED_NOUNS:
+            verbish[relabel[norm_key[i]]] = True
+    # stems of names (a name's stem may also be a candidate word's)
+    present = np.zeros(len(stem_of), dtype=bool)
+    present[uniq] = True
+    name_keys = norm_key[proper]
+    proper_key = np.zeros(V, dtype=bool)
+    proper_key[relabel[name_keys[present[name_keys]]]] = True
+    bad_end = verbish & ~(proper_key & has_case)
+
+    # --- word scores: PositionRank over the candidate words
+    p = (cpos + 1).astype(np.float64)
+    early = 1.0 / (1.0 + p / 1.0)
+    named = proper[cnorm]
+    reps = 1 + named.astype(np.int64)
+    at = np.cumsum(reps) - reps
+    wk = np.empty(int(reps.sum()), dtype=np.int64)
+    ww = np.empty(len(wk), dtype=np.float64)
+    wk[at], ww[at] = k, early
+    wk[at[named] + 1], ww[at[named] + 1] = k[named], name_boost / (1.0 + p[named] / 1.0)
+    bias = np.bincount(wk, weights=ww, minlength=V)  # summed in reading order
+    score = _pagerank(k, bias, window)
+
+    # --- phrases of 1-3 words
+    a1, inv1, f1, c1, b1, al1 = _ngrams(k, run, L, head, 1)
+    a2, inv2, f2, c2, b2, al2 = _ngrams(k, run, L, head, 2)
+    pair = np.full(len(k), -1, dtype=np.int64)
+    pair[a2] = inv2
+    a3, inv3, f3, c3, b3, al3 = _ngrams(k, run, L, head, 3, pair)
+    # a fragment nearly always sits inside the same longer phrase
+    par1 = np.zeros(len(c1), dtype=np.int64)
+    if len(c2):
+        x, y = k[f2], k[f2 + 1]
+        val = c2 * np.where(x == y, 2, 1)
+        np.maximum.at(par1, x, val)
+        np.maximum.at(par1, y, val)
+    par2 = np.zeros(len(c2), dtype=np.int64)
+    if len(c3):
+        x, y = pair[f3], pair[f3 + 1]
+        val = c3 * np.where(x == y, 2, 1)
+        np.maximum.at(par2, x, val)
+        np.maximum.at(par2, y, val)
+    par3 = np.zeros(len(c3), dtype=np.int64)
+
+    none = np.full(0, -1, dtype=np.int64)
+    words = [
+        (k[f1], none, none),
+        (k[f2], k[f2 + 1], none),
+        (k[f3], k[f3 + 1], k[f3 + 2]),
+    ]
+    rank = np.empty(V, dtype=np.int64)
+    rank[np.argsort(np.array(key_str, dtype=object), kind="stable")] = np.arange(V)
+    cols: list[list] = [[], [], [], [], [], []]  # score, count, w1, w2, w3 (-1: none), size
+    for size, (w1, w2, w3), c, b, al, par in zip(
+        (1, 2, 3), words, (c1, c2, c3), (b1, b2, b3), (al1, al2, al3), (par1, par2, par3)
+    ):
+        if not len(c):
             continue
-        if parent[ph] and max(parent[ph].values()) >= frag * c:
-            continue  # a fragment: nearly always inside the same longer phrase
-        if any(k in verbish and not (has_case and k in proper_keys) for k in (ph[0], ph[-1])):
-            continue
-        mean = sum(score.get(k, 0.0) for k in ph) / len(ph)
-        cc = (alone[ph] + 1) if count_alone else c
-        s = mean * (len(ph) ** length_exp) * (cc ** count_exp)
-        cands.append((s, ph, c))
-    cands.sort(key=lambda t: (-t[0], t[1]))
+        if size == 1:
+            w2 = w3 = np.full(len(c), -1, dtype=np.int64)
+            ok = np.ones(len(c), dtype=bool)
+            mean = score[w1] / 1
+            last = w1
+        elif size == 2:
+            w3 = np.full(len(c), -1, dtype=np.int64)
+            ok = w1 != w2
+            mean = (score[w1] + score[w2]) / 2
+            last = w2
+        else:
+            ok = (w1 != w2) & (w2 != w3) & (w1 != w3)
+            mean = (score[w1] + score[w2] + score[w3]) / 3
+            last = w3
+        if n_runs > 3:
+            ok &= b > 0  # only in the headline: often a verb phrase
+        ok &= ~((par > 0) & (par >= frag * c))
+        ok &= ~(bad_end[w1] | bad_end[last])
+        cc = (al + 1) if count_alone else c
+        vals, where = np.unique(cc, return_inverse=True)
+        ccp = np.array([int(v) ** count_exp for v in vals.tolist()], dtype=np.float64)[where.reshape(-1)]
+        s = mean * (size**length_exp) * ccp
+        for col, v in zip(cols, (s, c, w1, w2, w3, np.full(len(c), size))):
+            col.append(v[ok])
+    if not cols[0]:
+        return []
+    S, C, W1, W2, W3, _Z = (np.concatenate(col) for col in cols)
+    rk = lambda w: np.where(w >= 0, rank[np.maximum(w, 0)], -1)  # noqa: E731
+    order = np.lexsort((rk(W3), rk(W2), rk(W1), -S))
 
     # --- pick, without near-duplicates: a phrase inside a chosen one is
     # skipped; a longer phrase holding a chosen one replaces it in place.
-    chosen: list[list] = []  # [score, phrase key, count]
-    for s, ph, c in cands:
-        words = set(ph)
-        if any(words <= set(t[1]) for t in chosen):
+    chosen: list[list] = []  # [score, phrase (word ids), count]
+    Sl, Cl = S.tolist(), C.tolist()
+    W1l, W2l, W3l = W1.tolist(), W2.tolist(), W3.tolist()
+    for i in order.tolist():
+        s = Sl[i]
+        if len(chosen) >= n and merge and s < merge * min(t[0] for t in chosen):
+            break  # nothing further can replace a chosen phrase
+        c = Cl[i]
+        ph = tuple(w for w in (W1l[i], W2l[i], W3l[i]) if w >= 0)
+        words_ = set(ph)
+        if any(words_ <= set(t[1]) for t in chosen):
             continue
-        holders = [t for t in chosen if set(t[1]) <= words]
+        holders = [t for t in chosen if set(t[1]) <= words_]
         if holders:
             if merge and all(s >= merge * t[0] and c >= max(2, merge_count * t[2]) for t in holders):
                 first_at = chosen.index(holders[0])
@@ -326,8 +572,28 @@ def keywords(
             break
     best = chosen[0][0] if chosen else 1.0
     return [
-        Keyphrase(phrase=_pick_surface(surface[ph]), score=round(s / best, 4), count=c) for s, ph, c in chosen[:n]
+        Keyphrase(phrase=_pick_surface(_forms(ph, k, run, ids[cpos], surfs)), score=round(s / best, 4), count=c)
+        for s, ph, c in chosen[:n]
     ]
+
+
+def _forms(ph: tuple, k, run, raw, surfs: list[str]) -> Counter:
+    """How often each spelling of phrase ``ph`` (word ids) occurs."""
+    np = _numpy()
+
+    size = len(ph)
+    m = len(k) - size + 1
+    hit = run[:m] == run[size - 1 :]
+    for i, w in enumerate(ph):
+        hit &= k[i : i + m] == w
+    at = np.flatnonzero(hit)
+    # the same spellings recur: join the words of each distinct sequence once
+    seqs = np.stack([raw[at + i] for i in range(size)], axis=1)
+    distinct, count = np.unique(seqs, axis=0, return_counts=True)
+    forms: Counter = Counter()
+    for row, c in zip(distinct.tolist(), count.tolist()):
+        forms[" ".join(surfs[r] for r in row)] += c
+    return forms
 
 
 def _pick_surface(forms: Counter) -> str:
