@@ -160,18 +160,15 @@ def _pagerank(seq, pers, window: int, iters: int = 30):
 
     V = len(pers)
     ids = np.asarray(seq, dtype=np.int64)
-    src, dst = [], []
-    for d in range(1, max(2, window)):
-        a, b = ids[:-d], ids[d:]
-        keep = a != b
-        src += [a[keep], b[keep]]
-        dst += [b[keep], a[keep]]
+    keeps = [ids[:-d] != ids[d:] for d in range(1, max(2, window))]
     pers = np.array(pers, dtype=np.float64)
     pers /= pers.sum() or 1.0
-    if not src or not sum(len(x) for x in src):
+    if not sum(int(x.sum()) for x in keeps):
         return pers
-    src_a = np.concatenate(src)
-    dst_a = np.concatenate(dst)
+    # edges in both directions, window by window: [a->b, b->a] for each distance
+    src_a = np.concatenate([x for d, kp in enumerate(keeps, 1) for x in (ids[:-d][kp], ids[d:][kp])])
+    dst_a = np.concatenate([x for d, kp in enumerate(keeps, 1) for x in (ids[d:][kp], ids[:-d][kp])])
+    del keeps
     outdeg = np.bincount(src_a, minlength=V).astype(np.float64)
     outdeg[outdeg == 0] = 1.0  # (no edge leaves such a word: never read)
     r = pers.copy()
@@ -317,11 +314,108 @@ def _surface(raw: str) -> str:
     return surf
 
 
+class _Words:
+    """The candidate words of a text (content words, in reading order).
+
+    Attributes:
+        key: the key (stem) id of each candidate word; keys are numbered in
+            order of first occurrence and ``keys[i]`` is the stem of id ``i``.
+        raw: its raw-word id (an index into ``surfs``).
+        pos: its position among all words (1-based).
+        run: its run (candidate words between two non-candidates or breaks).
+        heading: True when it is in a title or heading.
+        named: True when its word is a name (capitalised mid-sentence).
+        bad_end: per key, True when a phrase may not start or end with it
+            (a verb form in -ed that is not a name).
+    """
+
+    def __init__(self, tok: _Tokens, has_case: bool):
+        np = _numpy()
+
+        # per distinct spelling: surface form, normal form, content word?
+        self.surfs = surfs = [_surface(raw) for raw in tok.vocab]
+        norm_of: dict[str, int] = {}
+        raw_norm = np.fromiter(
+            (norm_of.setdefault(_norm(x), len(norm_of)) for x in surfs), dtype=np.int64, count=len(surfs)
+        )
+        norms = list(norm_of)
+        N = len(norms)
+        is_content = np.fromiter(map(_is_content, norms), dtype=bool, count=N)
+
+        # names: words capitalised more often than not in mid-sentence
+        proper = np.zeros(N, dtype=bool)
+        if has_case:
+            alpha0 = np.fromiter((x[:1].isalpha() for x in surfs), dtype=bool, count=len(surfs))
+            upper0 = np.fromiter((x[:1].isupper() for x in surfs), dtype=bool, count=len(surfs))
+            mid = tok.ids[~tok.heading & ~tok.at_start & alpha0[tok.ids]]
+            up = upper0[mid]
+            nid = raw_norm[mid]
+            proper = np.bincount(nid[up], minlength=N) > np.bincount(nid[~up], minlength=N)
+            del mid, up, nid
+
+        # candidate words and their runs
+        cpos = np.flatnonzero(is_content[raw_norm[tok.ids]])
+        self.raw = tok.ids[cpos]
+        new_run = np.ones(len(cpos), dtype=bool)
+        new_run[1:] = (cpos[1:] != cpos[:-1] + 1) | (tok.chunk[cpos[1:]] != tok.chunk[cpos[:-1]])
+        self.run = np.cumsum(new_run) - 1
+        del new_run
+        self.heading = tok.heading[cpos]
+        self.pos = cpos + 1
+        del cpos
+        cnorm = raw_norm[self.raw]
+        self.named = proper[cnorm]
+
+        # keys (stems), numbered in order of first occurrence
+        stem_of: dict[str, int] = {}
+        norm_key = np.fromiter((stem_of.setdefault(stem(w), len(stem_of)) for w in norms), dtype=np.int64, count=N)
+        kraw = norm_key[cnorm]
+        uniq, first = np.unique(kraw, return_index=True)
+        uniq = uniq[np.argsort(first, kind="stable")]
+        relabel = np.full(len(stem_of), -1, dtype=np.int64)
+        relabel[uniq] = np.arange(len(uniq))
+        self.key = relabel[kraw]
+        del kraw
+        stems = list(stem_of)
+        self.keys = [stems[i] for i in uniq.tolist()]
+        V = len(uniq)
+
+        verbish = np.zeros(V, dtype=bool)
+        for i in np.unique(cnorm).tolist():
+            w = norms[i]
+            if w.endswith("ed") and len(w) > 3 and not w.endswith("eed") and w not in _ED_NOUNS:
+                verbish[relabel[norm_key[i]]] = True
+        # stems of names (a name's stem may also be a candidate word's)
+        name_keys = relabel[norm_key[proper]]
+        proper_key = np.zeros(V, dtype=bool)
+        proper_key[name_keys[name_keys >= 0]] = True
+        self.bad_end = verbish & ~(proper_key & has_case)
+
+
+def _word_scores(words: _Words, window: int, name_boost: float):
+    """PositionRank: each key's PageRank, biased to early and named words."""
+    np = _numpy()
+
+    p = words.pos.astype(np.float64)
+    named = words.named
+    k = words.key
+    # each word adds 1/(1+p), and a name as much again, summed in reading order
+    reps = 1 + named.astype(np.int64)
+    at = np.cumsum(reps) - reps
+    wk = np.empty(int(reps.sum()), dtype=np.int64)
+    ww = np.empty(len(wk), dtype=np.float64)
+    wk[at], ww[at] = k, 1.0 / (1.0 + p / 1.0)
+    wk[at[named] + 1], ww[at[named] + 1] = k[named], name_boost / (1.0 + p[named] / 1.0)
+    bias = np.bincount(wk, weights=ww, minlength=len(words.keys))
+    del p, reps, at, wk, ww
+    return _pagerank(k, bias, window)
+
+
 def _ngrams(k, run, L, heading, size: int, pair=None):
     """Distinct phrases of ``size`` words and their counts.
 
     Args:
-        k: the word id of each candidate word (reading order).
+        k: the key id of each candidate word (reading order).
         run: the run of each candidate word.
         L: the length of each run.
         heading: True for candidate words in a heading.
@@ -329,7 +423,7 @@ def _ngrams(k, run, L, heading, size: int, pair=None):
         pair: for size 3, the bigram id starting at each position.
 
     Returns:
-        ``(at, inverse, codes_first, count, body, alone)``: the start positions of
+        ``(at, inverse, first, count, body, alone)``: the start positions of
         the phrase's occurrences, the phrase id of each, the first occurrence of
         each phrase, and its counts (all, outside headings, as a whole run or a
         trigram of a longer run).
@@ -356,6 +450,117 @@ def _ngrams(k, run, L, heading, size: int, pair=None):
     return at, inv, at[first], count, body, alone
 
 
+def _phrases(words: _Words, score, frag: float, count_alone: bool, length_exp: float, count_exp: float):
+    """Every candidate phrase of 1-3 words with its score, best first.
+
+    Returns:
+        ``(order, S, C, W)``: the candidates' order (score, then the phrase's
+        keys as strings), their scores, counts and key ids (``W[:, j]`` is the
+        j-th word, -1 past the end).
+    """
+    np = _numpy()
+
+    k, run, head = words.key, words.run, words.heading
+    V = len(words.keys)
+    L = np.bincount(run)
+    n_runs = len(L)
+    _a1, _i1, f1, c1, b1, al1 = _ngrams(k, run, L, head, 1)
+    a2, inv2, f2, c2, b2, al2 = _ngrams(k, run, L, head, 2)
+    pair = np.full(len(k), -1, dtype=np.int64)
+    pair[a2] = inv2
+    del a2, inv2
+    _a3, _i3, f3, c3, b3, al3 = _ngrams(k, run, L, head, 3, pair)
+    del _a1, _i1, _a3, _i3
+    # a fragment nearly always sits inside the same longer phrase (in a
+    # phrase "x x" the word x sits twice)
+    par1 = np.zeros(len(c1), dtype=np.int64)
+    if len(c2):
+        x, y = k[f2], k[f2 + 1]
+        val = c2 * np.where(x == y, 2, 1)
+        np.maximum.at(par1, x, val)
+        np.maximum.at(par1, y, val)
+    par2 = np.zeros(len(c2), dtype=np.int64)
+    if len(c3):
+        x, y = pair[f3], pair[f3 + 1]
+        val = c3 * np.where(x == y, 2, 1)
+        np.maximum.at(par2, x, val)
+        np.maximum.at(par2, y, val)
+    par3 = np.zeros(len(c3), dtype=np.int64)
+
+    cols: list[list] = [[], [], []]  # score, count, words
+    for size, first, c, b, al, par in zip((1, 2, 3), (f1, f2, f3), (c1, c2, c3), (b1, b2, b3), (al1, al2, al3), (par1, par2, par3)):
+        if not len(c):
+            continue
+        W = np.full((len(c), 3), -1, dtype=np.int64)
+        for j in range(size):
+            W[:, j] = k[first + j]
+        mean = score[W[:, 0]]
+        for j in range(1, size):
+            mean = mean + score[W[:, j]]
+        mean = mean / size
+        ok = np.ones(len(c), dtype=bool)
+        for i in range(size):
+            for j in range(i + 1, size):
+                ok &= W[:, i] != W[:, j]  # "new new"
+        if n_runs > 3:
+            ok &= b > 0  # only in the headline: often a verb phrase
+        ok &= ~((par > 0) & (par >= frag * c))
+        ok &= ~(words.bad_end[W[:, 0]] | words.bad_end[W[:, size - 1]])
+        cc = (al + 1) if count_alone else c
+        vals, where = np.unique(cc, return_inverse=True)
+        ccp = np.array([int(v) ** count_exp for v in vals.tolist()], dtype=np.float64)[where.reshape(-1)]
+        s = mean * (size**length_exp) * ccp
+        for col, v in zip(cols, (s, c, W)):
+            col.append(v[ok])
+    if not cols[0]:
+        return None
+    S, C, W = (np.concatenate(col) for col in cols)
+    # ties: compare the keys as strings, a shorter phrase first ("x" < "x y")
+    rank = np.empty(V + 1, dtype=np.int64)
+    rank[np.argsort(np.array(words.keys, dtype=object), kind="stable")] = np.arange(V)
+    rank[V] = -1
+    R = rank[np.where(W >= 0, W, V)]
+    order = np.lexsort((R[:, 2], R[:, 1], R[:, 0], -S))
+    return order, S, C, W
+
+
+def _pick(order, S, C, W, n: int, merge: float, merge_count: float) -> list[list]:
+    """Take the best phrases in ``order``, without near-duplicates.
+
+    A phrase whose words are all in a chosen one is skipped; a longer phrase
+    holding chosen ones replaces them in place when it scores at least
+    ``merge`` times as much (and occurs at least ``merge_count`` times as often,
+    and twice).
+
+    Returns:
+        ``[score, phrase key ids, count]`` of each chosen phrase.
+    """
+    chosen: list[list] = []
+    Sl, Cl, Wl = S.tolist(), C.tolist(), W.tolist()
+    for i in order.tolist():
+        s = Sl[i]
+        if len(chosen) >= n and merge and s < merge * min(t[0] for t in chosen):
+            break  # nothing further can replace a chosen phrase
+        c = Cl[i]
+        ph = tuple(w for w in Wl[i] if w >= 0)
+        ws = set(ph)
+        if any(ws <= set(t[1]) for t in chosen):
+            continue
+        holders = [t for t in chosen if set(t[1]) <= ws]
+        if holders:
+            if merge and all(s >= merge * t[0] and c >= max(2, merge_count * t[2]) for t in holders):
+                first_at = chosen.index(holders[0])
+                chosen[first_at] = [holders[0][0], ph, c]
+                for t in holders[1:]:
+                    chosen.remove(t)
+            continue
+        if len(chosen) < n:
+            chosen.append([s, ph, c])
+        elif not merge:
+            break
+    return chosen[:n]
+
+
 def keywords(
     doc: Document,
     n: int = 10,
@@ -370,8 +575,8 @@ def keywords(
 ) -> list[Keyphrase]:
     """The ``n`` best key phrases of ``doc``, best first.
 
-    The counting is done on numpy arrays of word ids (one pass of regular
-    expressions over the text, then sorting), so a book takes about a second.
+    The counting is done on numpy arrays of word ids (the text is cut into
+    words once, then counted by sorting), so a book takes about a second.
 
     Args:
         doc: the document.
@@ -403,184 +608,28 @@ def keywords(
         raise UsageError(f"-n must be at least 1, not {n}", "e.g. -n 10")
     units = _units(doc)
     has_case = any(ch.isupper() for t, _ in units[:50] for ch in t[:200])
-    np = _numpy()
-
     tok = _Tokens(units)
-    if not len(tok.ids):
+    del units
+    words = _Words(tok, has_case)
+    del tok
+    if not len(words.key):
         return []
-
-    # --- per distinct spelling: surface form, normal form, content word?
-    surfs = [_surface(raw) for raw in tok.vocab]
-    norm_of: dict[str, int] = {}
-    raw_norm = np.fromiter((norm_of.setdefault(_norm(s), len(norm_of)) for s in surfs), dtype=np.int64, count=len(surfs))
-    norms = list(norm_of)
-    alpha0 = np.fromiter((s[:1].isalpha() for s in surfs), dtype=bool, count=len(surfs))
-    upper0 = np.fromiter((s[:1].isupper() for s in surfs), dtype=bool, count=len(surfs))
-    is_content = np.fromiter(map(_is_content, norms), dtype=bool, count=len(norms))
-
-    # --- names: words capitalised more often than not in mid-sentence
-    ids = tok.ids
-    mid = ~tok.heading & ~tok.at_start & alpha0[ids]
-    nid = raw_norm[ids[mid]]
-    up = upper0[ids[mid]]
-    N = len(norms)
-    cap = np.bincount(nid[up], minlength=N)
-    low = np.bincount(nid[~up], minlength=N)
-    proper = (cap > low) if has_case else np.zeros(N, dtype=bool)
-
-    # --- candidate words and their runs
-    cpos = np.flatnonzero(is_content[raw_norm[ids]])
-    if not len(cpos):
+    score = _word_scores(words, window, name_boost)
+    ranked = _phrases(words, score, frag, count_alone, length_exp, count_exp)
+    if ranked is None:
         return []
-    new_run = np.ones(len(cpos), dtype=bool)
-    new_run[1:] = (cpos[1:] != cpos[:-1] + 1) | (tok.chunk[cpos[1:]] != tok.chunk[cpos[:-1]])
-    run = np.cumsum(new_run) - 1
-    n_runs = int(run[-1]) + 1
-    L = np.bincount(run)
-    cnorm = raw_norm[ids[cpos]]
-    head = tok.heading[cpos]
-
-    # word keys (stems), numbered in order of first occurrence
-    stem_of: dict[str, int] = {}
-    norm_key = np.fromiter((stem_of.setdefault(stem(w), len(stem_of)) for w in norms), dtype=np.int64, count=N)
-    kraw = norm_key[cnorm]
-    uniq, first = np.unique(kraw, return_index=True)
-    order = np.argsort(first, kind="stable")
-    relabel = np.empty(len(stem_of), dtype=np.int64)
-    relabel[uniq[order]] = np.arange(len(uniq))
-    k = relabel[kraw]
-    V = len(uniq)
-    stems = list(stem_of)
-    key_str = [stems[i] for i in uniq[order]]
-
-    verbish = np.zeros(V, dtype=bool)
-    for i in np.unique(cnorm).tolist():
-        w = norms[i]
-        if w.endswith("ed") and len(w) > 3 and not w.endswith("eed") and w not in _ED_NOUNS:
-            verbish[relabel[norm_key[i]]] = True
-    # stems of names (a name's stem may also be a candidate word's)
-    present = np.zeros(len(stem_of), dtype=bool)
-    present[uniq] = True
-    name_keys = norm_key[proper]
-    proper_key = np.zeros(V, dtype=bool)
-    proper_key[relabel[name_keys[present[name_keys]]]] = True
-    bad_end = verbish & ~(proper_key & has_case)
-
-    # --- word scores: PositionRank over the candidate words
-    p = (cpos + 1).astype(np.float64)
-    early = 1.0 / (1.0 + p / 1.0)
-    named = proper[cnorm]
-    reps = 1 + named.astype(np.int64)
-    at = np.cumsum(reps) - reps
-    wk = np.empty(int(reps.sum()), dtype=np.int64)
-    ww = np.empty(len(wk), dtype=np.float64)
-    wk[at], ww[at] = k, early
-    wk[at[named] + 1], ww[at[named] + 1] = k[named], name_boost / (1.0 + p[named] / 1.0)
-    bias = np.bincount(wk, weights=ww, minlength=V)  # summed in reading order
-    score = _pagerank(k, bias, window)
-
-    # --- phrases of 1-3 words
-    a1, inv1, f1, c1, b1, al1 = _ngrams(k, run, L, head, 1)
-    a2, inv2, f2, c2, b2, al2 = _ngrams(k, run, L, head, 2)
-    pair = np.full(len(k), -1, dtype=np.int64)
-    pair[a2] = inv2
-    a3, inv3, f3, c3, b3, al3 = _ngrams(k, run, L, head, 3, pair)
-    # a fragment nearly always sits inside the same longer phrase
-    par1 = np.zeros(len(c1), dtype=np.int64)
-    if len(c2):
-        x, y = k[f2], k[f2 + 1]
-        val = c2 * np.where(x == y, 2, 1)
-        np.maximum.at(par1, x, val)
-        np.maximum.at(par1, y, val)
-    par2 = np.zeros(len(c2), dtype=np.int64)
-    if len(c3):
-        x, y = pair[f3], pair[f3 + 1]
-        val = c3 * np.where(x == y, 2, 1)
-        np.maximum.at(par2, x, val)
-        np.maximum.at(par2, y, val)
-    par3 = np.zeros(len(c3), dtype=np.int64)
-
-    none = np.full(0, -1, dtype=np.int64)
-    words = [
-        (k[f1], none, none),
-        (k[f2], k[f2 + 1], none),
-        (k[f3], k[f3 + 1], k[f3 + 2]),
-    ]
-    rank = np.empty(V, dtype=np.int64)
-    rank[np.argsort(np.array(key_str, dtype=object), kind="stable")] = np.arange(V)
-    cols: list[list] = [[], [], [], [], [], []]  # score, count, w1, w2, w3 (-1: none), size
-    for size, (w1, w2, w3), c, b, al, par in zip(
-        (1, 2, 3), words, (c1, c2, c3), (b1, b2, b3), (al1, al2, al3), (par1, par2, par3)
-    ):
-        if not len(c):
-            continue
-        if size == 1:
-            w2 = w3 = np.full(len(c), -1, dtype=np.int64)
-            ok = np.ones(len(c), dtype=bool)
-            mean = score[w1] / 1
-            last = w1
-        elif size == 2:
-            w3 = np.full(len(c), -1, dtype=np.int64)
-            ok = w1 != w2
-            mean = (score[w1] + score[w2]) / 2
-            last = w2
-        else:
-            ok = (w1 != w2) & (w2 != w3) & (w1 != w3)
-            mean = (score[w1] + score[w2] + score[w3]) / 3
-            last = w3
-        if n_runs > 3:
-            ok &= b > 0  # only in the headline: often a verb phrase
-        ok &= ~((par > 0) & (par >= frag * c))
-        ok &= ~(bad_end[w1] | bad_end[last])
-        cc = (al + 1) if count_alone else c
-        vals, where = np.unique(cc, return_inverse=True)
-        ccp = np.array([int(v) ** count_exp for v in vals.tolist()], dtype=np.float64)[where.reshape(-1)]
-        s = mean * (size**length_exp) * ccp
-        for col, v in zip(cols, (s, c, w1, w2, w3, np.full(len(c), size))):
-            col.append(v[ok])
-    if not cols[0]:
-        return []
-    S, C, W1, W2, W3, _Z = (np.concatenate(col) for col in cols)
-    rk = lambda w: np.where(w >= 0, rank[np.maximum(w, 0)], -1)  # noqa: E731
-    order = np.lexsort((rk(W3), rk(W2), rk(W1), -S))
-
-    # --- pick, without near-duplicates: a phrase inside a chosen one is
-    # skipped; a longer phrase holding a chosen one replaces it in place.
-    chosen: list[list] = []  # [score, phrase (word ids), count]
-    Sl, Cl = S.tolist(), C.tolist()
-    W1l, W2l, W3l = W1.tolist(), W2.tolist(), W3.tolist()
-    for i in order.tolist():
-        s = Sl[i]
-        if len(chosen) >= n and merge and s < merge * min(t[0] for t in chosen):
-            break  # nothing further can replace a chosen phrase
-        c = Cl[i]
-        ph = tuple(w for w in (W1l[i], W2l[i], W3l[i]) if w >= 0)
-        words_ = set(ph)
-        if any(words_ <= set(t[1]) for t in chosen):
-            continue
-        holders = [t for t in chosen if set(t[1]) <= words_]
-        if holders:
-            if merge and all(s >= merge * t[0] and c >= max(2, merge_count * t[2]) for t in holders):
-                first_at = chosen.index(holders[0])
-                chosen[first_at] = [holders[0][0], ph, c]
-                for t in holders[1:]:
-                    chosen.remove(t)
-            continue
-        if len(chosen) < n:
-            chosen.append([s, ph, c])
-        elif not merge:
-            break
+    chosen = _pick(*ranked, n, merge, merge_count)
     best = chosen[0][0] if chosen else 1.0
     return [
-        Keyphrase(phrase=_pick_surface(_forms(ph, k, run, ids[cpos], surfs)), score=round(s / best, 4), count=c)
-        for s, ph, c in chosen[:n]
+        Keyphrase(phrase=_pick_surface(_forms(ph, words)), score=round(s / best, 4), count=c) for s, ph, c in chosen
     ]
 
 
-def _forms(ph: tuple, k, run, raw, surfs: list[str]) -> Counter:
-    """How often each spelling of phrase ``ph`` (word ids) occurs."""
+def _forms(ph: tuple, words: _Words) -> Counter:
+    """How often each spelling of phrase ``ph`` (key ids) occurs."""
     np = _numpy()
 
+    k, run, raw, surfs = words.key, words.run, words.raw, words.surfs
     size = len(ph)
     m = len(k) - size + 1
     hit = run[:m] == run[size - 1 :]
