@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .model import Document
-from .summarize import STOPWORDS, _numpy, stem
+from .summarize import _HTML_TAG, _LINK_TARGET, _SIGNOFF, STOPWORDS, _numpy, stem
 
 # Function words, common verbs, adverbs and vague nouns that do not make key
 # phrases on their own (written for this project).
@@ -140,8 +140,48 @@ def _units(doc: Document) -> list[tuple[str, bool]]:
         if sec.title and not _STRUCTURAL.match(sec.title):
             out.append((sec.title, True))
         for sent in sec.sentences:
-            out.append((sent.text, False))
+            t = sent.text
+            if ("@" in t or "-by" in t or "urgency=" in t) and _SIGNOFF.search(t):
+                continue  # a changelog sign-off: names, mail addresses and dates
+            out.append((t, False))
     return out
+
+
+# ------------------------------------------------------------------ not words
+# URLs, mail addresses, paths, markup and terminal escapes are cut out of the
+# text before words are found (they count as breaks), so none of their pieces
+# ("https", "www", "href", "0m", "var" of /var/mail) becomes a key phrase.
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_]?)")
+_SGR = re.compile(r"(?:\^\[)?\[[\d;]*m")
+_URL_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://|\bwww\.[\w\-]+\.|\bmailto:|[\w.+\-]@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
+_ENTITY = re.compile(r"&(?:#\d+|#x[\da-fA-F]+|[A-Za-z]\w*);")
+_PATH = re.compile(r"(?:~|\.{1,2})?/[^/\s]|[^/\s]/[^/\s]*/|/[^/\s]*\.[A-Za-z0-9]{1,5}$")
+_MARKUP_HINT = ("<", "\x1b", "](", "][")
+
+
+def _unmark(text: str) -> str:
+    """``text`` with HTML tags, Markdown link targets and terminal escapes turned into breaks."""
+    if "\x1b" in text:
+        text = _ESCAPE.sub(" | ", text)
+    if "<" in text:
+        text = _HTML_TAG.sub(" | ", text)
+    if "](" in text or "][" in text:
+        text = _LINK_TARGET.sub("] | ", text)
+    return text
+
+
+def _strip_token(t: str) -> str:
+    """What is left of a whitespace-free token for finding words: "" for a
+    URL, a mail address or a path; entities and colour codes cut out."""
+    if _URL_TOKEN.search(t) or "\\" in t:
+        return ""
+    if "/" in t and _PATH.search(t.strip("\"'()[]{}<>,.;:!?\u201c\u201d\u2018\u2019`*")):
+        return ""
+    if "&" in t:
+        t = _ENTITY.sub("|", t)
+    if "[" in t:
+        t = _SGR.sub("|", t)
+    return t
 
 
 def _pagerank(seq, pers, window: int, iters: int = 30):
@@ -184,6 +224,7 @@ _BATCH = 4096
 #: Whitespace-delimited tokens that are a break only between two spaces
 #: (``_BREAK``'s ``\s--\s``, ``\s-\s`` and ``\s'\s``).
 _SPACED_BREAKS = frozenset(("--", "-", "'"))
+_ODD_CHARS = re.compile(r"[:/@\\&\[]|www\.")
 
 
 class _Tokens:
@@ -220,6 +261,10 @@ class _Tokens:
         for b in range(0, len(units), _BATCH):
             batch = units[b : b + _BATCH]
             texts = [t for t, _ in batch]
+            joined = "\n".join(texts)
+            if any(h in joined for h in _MARKUP_HINT):
+                texts = [_unmark(t) for t in texts]
+            del joined
             per_unit = list(map(str.split, texts))
             flat = list(chain.from_iterable(per_unit))
             types = self._types
@@ -288,7 +333,8 @@ class _Tokens:
                 t_breaks.append(0)
                 t_spaced.append(False)
                 continue
-            parts = _BREAK.split(t)
+            bare = _strip_token(t) if _ODD_CHARS.search(t) else t
+            parts = _BREAK.split(bare) if bare else ["", ""]
             n = 0
             for ci, part in enumerate(parts):
                 for j, w in enumerate(_WORD.findall(part)):
@@ -524,13 +570,27 @@ def _phrases(words: _Words, score, frag: float, count_alone: bool, length_exp: f
     return order, S, C, W
 
 
-def _pick(order, S, C, W, n: int, merge: float, merge_count: float) -> list[list]:
+def _overlaps(p: tuple, q: tuple, least: int) -> bool:
+    """True when ``p`` and ``q`` are overlapping pieces of one longer phrase:
+    the end of one is the start of the other, ``least`` words or more
+    ("Johannes Schauer Marin" and "Schauer Marin Rodrigues")."""
+    for L in range(least, min(len(p), len(q))):
+        if p[-L:] == q[:L] or q[-L:] == p[:L]:
+            return True
+    return False
+
+
+def _pick(
+    order, S, C, W, n: int, merge: float, merge_count: float, overlap: int = 2, share: int = 0
+) -> list[list]:
     """Take the best phrases in ``order``, without near-duplicates.
 
-    A phrase whose words are all in a chosen one is skipped; a longer phrase
-    holding chosen ones replaces them in place when it scores at least
-    ``merge`` times as much (and occurs at least ``merge_count`` times as often,
-    and twice).
+    A phrase whose words are all in a chosen one is skipped, and so is one
+    that overlaps a chosen one by ``overlap`` words or more (both pieces of one
+    longer name); a longer phrase holding chosen ones replaces them in place
+    when it scores at least ``merge`` times as much (and occurs at least
+    ``merge_count`` times as often, and twice). With ``share``, a phrase is
+    skipped when that many chosen phrases already hold one of its words.
 
     Returns:
         ``[score, phrase key ids, count]`` of each chosen phrase.
@@ -545,6 +605,10 @@ def _pick(order, S, C, W, n: int, merge: float, merge_count: float) -> list[list
         ph = tuple(w for w in Wl[i] if w >= 0)
         ws = set(ph)
         if any(ws <= set(t[1]) for t in chosen):
+            continue
+        if overlap and len(ph) > overlap and any(_overlaps(ph, t[1], overlap) for t in chosen):
+            continue
+        if share and any(sum(1 for t in chosen if w in t[1]) >= share for w in ph):
             continue
         holders = [t for t in chosen if set(t[1]) <= ws]
         if holders:
@@ -572,6 +636,8 @@ def keywords(
     count_alone: bool = True,
     merge: float = 0.3,
     merge_count: float = 0.0,
+    overlap: int = 2,
+    share: int = 3,
 ) -> list[Keyphrase]:
     """The ``n`` best key phrases of ``doc``, best first.
 
@@ -591,6 +657,10 @@ def keywords(
         merge: a longer phrase holding chosen ones replaces them if it scores at
             least this share of each (0: never).
         merge_count: ... and occurs at least this share as often.
+        overlap: skip a phrase that overlaps a chosen one by this many words
+            (0: never).
+        share: skip a phrase when this many chosen phrases hold one of its
+            words (0: never).
 
     Returns:
         A list of :class:`Keyphrase`, best first, without fragments or
@@ -618,7 +688,7 @@ def keywords(
     ranked = _phrases(words, score, frag, count_alone, length_exp, count_exp)
     if ranked is None:
         return []
-    chosen = _pick(*ranked, n, merge, merge_count)
+    chosen = _pick(*ranked, n, merge, merge_count, overlap, share)
     best = chosen[0][0] if chosen else 1.0
     return [
         Keyphrase(phrase=_pick_surface(_forms(ph, words)), score=round(s / best, 4), count=c) for s, ph, c in chosen

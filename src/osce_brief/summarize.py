@@ -128,7 +128,7 @@ def content_terms(text: str) -> list[str]:
 # A dateline at the start of a sentence: "(CNN)", "London (CNN) --", "( cnn ) --".
 _DATELINE = re.compile(
     r"^(?:[A-Z][\w.'\-]*(?:[ ,]+[A-Z][\w.'\-]*){0,4}[ ,]*)?"
-    r"\(\s*(?:[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2}|cnn|ap|reuters|afp)\s*\)\s*(?:--|\u2014|\u2013)?\s*"
+    r"\(\s*(?P<who>[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2}|cnn|ap|reuters|afp)\s*\)\s*(?P<dash>--|\u2014|\u2013)?\s*"
 )
 _BYLINE = re.compile(
     r"^(?:by\s+[.\w][\w.' \-]{0,60}$|by\s*\.|published\s*:|updated\s*:|last updated\b|posted\b.{0,30}\d)",
@@ -153,15 +153,126 @@ _QUOTES = re.compile("[\"\u201c\u201d\u2018\u2019`]|(?:^|\\s)'|'(?:\\s|$)")
 _CTA_HINTS = ("click", "scroll", "sign up", "subscribe", "follow", "reserved", "for more", "comment", "share your", "conversation", "let us know")
 _READER_HINTS = ("you", "guys", "folks", "y'all", "we'll", "let")
 _INTERJECTION = re.compile(r"^(?:well|okay|ok|oh|hey|look|anyway|alright)\s*,", re.I)
+_COPYRIGHT = re.compile(r"^(?:copyright\b|\(c\)\s*(?:\d|copyright)|\u00a9)", re.I)
 _LABEL = re.compile(r"^[A-Z][A-Z0-9 &'\-]{2,30}:")
 
 
-def dateline_end(text: str) -> int:
-    """Length of a leading dateline such as ``London (CNN) --``, or 0."""
+def dateline_end(text: str, opens: bool = True) -> int:
+    """Length of a leading dateline such as ``London (CNN) --``, or 0.
+
+    Only a dateline that opens a paragraph (``opens``) and that a sentence
+    follows counts: after it comes a dash, or a capital letter, or the
+    parenthesis names a news agency. "Copyright (C) 2007 ..." and "The
+    Technical Steering Committee (TSC) is ..." are whole sentences, never cut.
+    """
+    if not opens:
+        return 0
     m = _DATELINE.match(text)
     if not m or m.end() >= len(text):
         return 0
-    return m.end()
+    inside = m.group("who").strip()
+    if sum(ch.isalpha() for ch in inside) < 2:
+        return 0  # "(C)", "(R)": a sign, not an agency
+    if m.group("dash") or inside.lower() in _AGENCIES:
+        return m.end()
+    rest = text[m.end() :].lstrip("\"'\u201c\u2018")
+    return m.end() if rest[:1].isupper() else 0
+
+
+_AGENCIES = frozenset("cnn ap afp reuters upi dpa ians pti xinhua".split())
+
+# ------------------------------------------------------------------ not prose
+# Text that is not a sentence a summary may quote: code, separators, markup,
+# changelog sign-offs, navigation, bare URLs, shouted headings and lead-ins
+# that end in a colon (what they introduce is not part of them).
+_URL = re.compile(
+    r"(?:\b(?:https?|ftp|file|git|ssh)://|\bwww\.[\w\-]+\.[a-z]|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}\b)", re.I
+)
+_LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|\]\[[^\]\n]*\]|^\s*\[[^\]\n]+\]:\s*\S+", re.M)
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_SEPARATOR_LINE = re.compile(r"^[ \t]*([-=*_~#+.\u2500-\u257f\u2014\u2013])(?:[ \t]*\1){2,}[ \t]*$", re.M)
+_MARKUP_LINE = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]|\*{2,}[ \t]|[=+]{2,}|\[ [^\]\n]+ \][ \t]*$|\.\.[ \t]+[\w\-]+::|\|.*\||<(?:[A-Za-z][\w\-]*|/[A-Za-z][\w\-]*|!--)[\s>/]|:[a-z]+:`)",
+    re.M,
+)
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w\-]*(?:\s+[\w\-:]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*\s*/?>")
+_SIGNOFF = re.compile(
+    r"^[ \t]*--[ \t]+\S[^\n]*<[^<>\s]+@[^<>\s]+>"  # Debian: " -- Name <mail>  date"
+    r"|^[ \t]*(?:Signed-off-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by|Co-authored-by|Cc)[ \t]*:"
+    r"|^\d{4}-\d{2}-\d{2}[ \t]+\S[^\n]*<[^<>\s]+@[^<>\s]+>"  # GNU ChangeLog: "2023-05-01  Name  <mail>"
+    r"|^[a-z0-9][a-z0-9+.\-]+[ \t]+\([^()\s]+\)[ \t]+[\w\-]+(?:[ \t]+[\w\-]+)*;[ \t]*urgency=",  # Debian entry head
+    re.M | re.I,
+)
+_NAVIGATION = re.compile(
+    r"^(?:(?:next|previous|prev|up|home|contents|index|top)[ \t]*:"
+    r"|(?:back[ \t]+to[ \t]+top|skip[ \t]+to[ \t]+(?:main[ \t]+)?content|jump[ \t]+to|table[ \t]+of[ \t]+contents|edit[ \t]+(?:this[ \t]+page|on[ \t]+github))\b"
+    r"|(?:for[ \t\n]+(?:more|further|detailed|additional|full|the[ \t\n]+full)?[ \t\n]*(?:information|details|info|documentation|examples?|help)\b[^.!?\n]{0,40}?,[ \t\n]*)?"
+    r"(?:please[ \t\n]+)?(?:see|refer[ \t\n]+to|consult|visit|go[ \t\n]+to|check[ \t\n]+out|read[ \t\n]+more)\b)",
+    re.I,
+)
+_PROMPT_LINE = re.compile(r"^[ \t]*(?:\$|%|>>>|#!|C:\\>)[ \t]*\S", re.M)
+_CODE_LINE = re.compile(
+    r"^[ \t]*(?:(?:const|let|var)[ \t]+[\w$]+[ \t]*=|(?:def|function|class)[ \t]+\w+[ \t]*[(:{]"
+    r"|from[ \t]+[\w.]+[ \t]+import\b|import[ \t]+[\w.{}, *]+(?:[ \t]+from\b|;|$)|#include[ \t]*[<\"]|#define[ \t]+\w"
+    r"|(?:public|private|static)[ \t]+[\w<>\[\]]+[ \t]+\w+[ \t]*[(=;])"
+    r"|^[ \t]*-{1,2}[A-Za-z][\w\-]*(?:\[?=|,[ \t]*-|[ \t]+[A-Z_]{2,}\b|[ \t]*$)"  # an option line: "--color[=WHEN], -x FILE"
+    r"|(?:=>|->|::|&&|\|\||!=|==|\+=|<<|>>)",
+    re.M,
+)
+_PLAIN_TOKEN = re.compile(
+    r"[(\"'\u201c\u2018\[]*(?:[^\W\d_]+(?:['\u2019.\-][^\W\d_]+)*|[$\u00a3\u20ac]?\d[\d,.:%]*(?:[^\W\d_]{1,3})?)"
+    r"[)\"'\u201d\u2019\],.;:!?]*"
+    r"|[(),.;:!?\"'\u201c\u201d\u2018\u2019\-\u2013\u2014`]+"  # punctuation on its own (tokenized text)
+)
+_STATEMENT_END = re.compile(r"(?:;|\{|\}|\)\s*\{)\s*$")
+
+
+def junk_reason(text: str, markdown: bool = False) -> str | None:
+    """Why ``text`` is not a sentence a summary may quote, or None.
+
+    The reasons: ``signoff`` (a changelog sign-off or entry head),
+    ``separator`` (a line of ``----``, ``====``, ``****``), ``markup`` (a
+    heading marker, table row or HTML line, or a bare URL), ``navigation``
+    ("Next: ...", "See ...", "For details, see ..."), ``code`` (a command, a
+    statement, an option line, or mostly tokens that are not words),
+    ``heading`` (no lower-case letter: a shouted title) and ``lead-in`` (it
+    ends in ":"; what it introduces is not part of it).
+
+    Inline code spans and Markdown link targets are text a reader does not
+    see as markup, so they do not count; nor do inline HTML tags when
+    ``markdown`` is true (they are rendered, not shown).
+
+    Example:
+        >>> junk_reason(" -- Jane Doe <jane@example.org>  Mon, 01 Jan 2024 10:00:00 +0000")
+        'signoff'
+        >>> junk_reason("The council voted to close the bridge.") is None
+        True
+    """
+    t = text.strip()
+    if not t:
+        return "markup"
+    if t.endswith(":"):
+        return "lead-in"
+    if _SIGNOFF.search(t):
+        return "signoff"
+    if _SEPARATOR_LINE.search(t):
+        return "separator"
+    if _NAVIGATION.match(t):
+        return "navigation"
+    shown = _CODE_SPAN.sub("code", _LINK_TARGET.sub("]", t))
+    if markdown and "<" in shown:
+        shown = _HTML_TAG.sub("", shown)
+    if _MARKUP_LINE.search(shown) or _HTML_TAG.search(shown) or _URL.search(shown):
+        return "markup"
+    if not any(ch.islower() for ch in shown) and sum(1 for w in shown.split() if sum(map(str.isupper, w)) >= 2) >= 2:
+        return "heading"
+    if _PROMPT_LINE.search(shown) or _CODE_LINE.search(shown) or _STATEMENT_END.search(shown):
+        return "code"
+    tokens = shown.split()
+    odd = sum(1 for w in tokens if not _PLAIN_TOKEN.fullmatch(w))
+    if odd >= 2 and odd * 3 >= len(tokens):
+        return "code"
+    return None
 
 
 def is_filler(text: str) -> bool:
@@ -170,15 +281,15 @@ def is_filler(text: str) -> bool:
     General rules, not a list of phrases from one article: bylines and
     timestamps, calls to action ("Click here", "Scroll down for video"),
     sentences addressed to the reader (second person or "let's" outside
-    quotation marks), questions, labels ("PHOTOS:") and sentences of fewer
-    than :data:`MIN_WORDS` words.
+    quotation marks), questions, labels ("PHOTOS:"), copyright notices and
+    sentences of fewer than :data:`MIN_WORDS` words.
     """
     t = text.strip()
     words = t.split()
     if len(words) < MIN_WORDS:
         return True
     low = t.lower()
-    if _BYLINE.match(t) or _CTA_START.match(t) or _INTERJECTION.match(t):
+    if _BYLINE.match(t) or _CTA_START.match(t) or _INTERJECTION.match(t) or _COPYRIGHT.match(t):
         return True
     if ":" in t and (_CLOCK.search(t) or (_LABEL.match(t) and len(words) < 12)):
         return True
@@ -283,7 +394,9 @@ class _Cand:
     pos: int  # index in the document
     start: int
     text: str
+    markdown: bool = False
     _filler: bool | None = None
+    _junk: bool | None = None
 
     @property
     def filler(self) -> bool:
@@ -292,6 +405,13 @@ class _Cand:
             self._filler = is_filler(self.text)
         return self._filler
 
+    @property
+    def junk(self) -> bool:
+        """True when :func:`junk_reason` finds the text is not prose (never picked)."""
+        if self._junk is None:
+            self._junk = junk_reason(self.text, self.markdown) is not None
+        return self._junk
+
 
 def _candidates(doc: Document, sections: Sequence[Section] | None) -> list[_Cand]:
     """Every prose sentence of ``sections`` (default: the whole document).
@@ -299,21 +419,21 @@ def _candidates(doc: Document, sections: Sequence[Section] | None) -> list[_Cand
     Back matter (a licence footer) is left out; so is the front matter of a long
     document with numbered sections (a book's licence header and contents).
     """
-    if sections is not None:
-        pool = [(sec, [x for p in sec.paragraphs for x in p.sentences]) for sec in sections]
-    else:
-        pool = [(sec, [x for p in sec.paragraphs for x in p.sentences]) for sec in doc.all_sections() if sec.kind != "back"]
-        numbered = sum(len(sents) for sec, sents in pool if sec.kind == "section")
+    if sections is None:
+        sections = [sec for sec in doc.all_sections() if sec.kind != "back"]
+        numbered = sum(1 for sec in sections if sec.kind == "section" for _ in sec.sentences)
         if numbered > BLOCK:
-            pool = [(sec, sents) for sec, sents in pool if sec.kind != "lead"]
+            sections = [sec for sec in sections if sec.kind != "lead"]
     out: list[_Cand] = []
     pos = 0
-    for sec, sents in pool:
-        for sent in sents:
-            cut = dateline_end(sent.text)
-            text = sent.text[cut:] if cut else sent.text
-            out.append(_Cand(sent, sec, pos, sent.start + cut, text))
-            pos += 1
+    markdown = doc.format == "markdown"
+    for sec in sections:
+        for para in sec.paragraphs:
+            for i, sent in enumerate(para.sentences):
+                cut = dateline_end(sent.text, opens=i == 0)
+                text = sent.text[cut:] if cut else sent.text
+                out.append(_Cand(sent, sec, pos, sent.start + cut, text, markdown))
+                pos += 1
     return out
 
 
@@ -541,9 +661,14 @@ def _rank(cands: list[_Cand], k: int, method: str, params: dict, words: int | No
     want = k if words is None else len(cands)
 
     if len(cands) <= BLOCK:
-        eligible = [not (method_filters and c.filler) and bool(tokens[i]) for i, c in enumerate(cands)]
-        if sum(eligible) < min(k, len(cands)):
-            eligible = [True] * len(cands)
+        # Text that is not prose is never picked; filler only while enough
+        # other sentences remain.
+        usable = [not c.junk and bool(tokens[i]) for i, c in enumerate(cands)]
+        eligible = [u and not (method_filters and c.filler) for u, c in zip(usable, cands)]
+        if sum(eligible) < min(k, sum(usable)):
+            eligible = usable
+        if not any(eligible):
+            return []
         scores, X = _score_block(method, cands, tokens, params)
         if method == "default":
             picked = _mmr(scores, X, want, params["mmr"], eligible)
@@ -563,14 +688,20 @@ def _rank(cands: list[_Cand], k: int, method: str, params: dict, words: int | No
         be = [bool(t) for t in bt]
         scores, X = _score_block(method, bc, bt, params)
         if method == "default":
-            ok = (lambda j, bc=bc: not bc[j].filler) if method_filters else None
+            if method_filters:
+                ok = lambda j, bc=bc: not bc[j].junk and not bc[j].filler  # noqa: E731
+            else:
+                ok = lambda j, bc=bc: not bc[j].junk  # noqa: E731
             picked = _mmr(scores, X, per_block, params["mmr"], be, ok)
         else:
-            picked = sorted((j for j in range(len(b)) if be[j]), key=lambda j: -scores[j])[:per_block]
+            order = sorted((j for j in range(len(b)) if be[j]), key=lambda j: -scores[j])
+            picked = [j for j in order if not bc[j].junk][:per_block]
         sc = _rescale(scores)
         for j in picked:
             pool.append(b[j])
             pool_score.append(float(sc[j]))
+    if not pool:
+        return []
     pt = [tokens[i] for i in pool]
     X = _tfidf(pt)
     centroid = X.sum(axis=0)
