@@ -185,9 +185,8 @@ _AGENCIES = frozenset("cnn ap afp reuters upi dpa ians pti xinhua".split())
 # Text that is not a sentence a summary may quote: code, separators, markup,
 # changelog sign-offs, navigation, bare URLs, shouted headings and lead-ins
 # that end in a colon (what they introduce is not part of them).
-_URL = re.compile(
-    r"(?:\b(?:https?|ftp|file|git|ssh)://|\bwww\.[\w\-]+\.[a-z]|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}\b)", re.I
-)
+_URL = re.compile(r"\b(?:https?|ftp|file|git|ssh)://|\bwww\.[\w\-]+\.[a-z]", re.I)
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]{1,64}@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}\b", re.I)
 _LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|\]\[[^\]\n]*\]|^\s*\[[^\]\n]+\]:\s*\S+", re.M)
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _SEPARATOR_LINE = re.compile(r"^[ \t]*([-=*_~#+.\u2500-\u257f\u2014\u2013])(?:[ \t]*\1){2,}[ \t]*$", re.M)
@@ -220,10 +219,25 @@ _CODE_LINE = re.compile(
     re.M,
 )
 _PLAIN_TOKEN = re.compile(
-    r"[(\"'\u201c\u2018\[]*(?:[^\W\d_]+(?:['\u2019.\-][^\W\d_]+)*|[$\u00a3\u20ac]?\d[\d,.:%]*(?:[^\W\d_]{1,3})?)"
+    r"[(\"'\u201c\u2018\[]*(?:[^\W_]+(?:['\u2019.\-][^\W_]+)*|[$\u00a3\u20ac]?\d[\d,.:%]*(?:[^\W\d_]{1,3})?)"
     r"[)\"'\u201d\u2019\],.;:!?]*"
     r"|[(),.;:!?\"'\u201c\u201d\u2018\u2019\-\u2013\u2014`]+"  # punctuation on its own (tokenized text)
 )
+# a character or a shape that no plain word, number or punctuation mark has
+_ODD_CHAR = re.compile(r"[{}<>=|\\^~*#@$&/_+%]|::|->")
+_ODD_OPTION = re.compile(r"(?:^|\s)--?[^\W\d_]")
+_ODD_CALL = re.compile(r"\w[(\[]|[)\]]\w")
+
+
+def _has_odd(t: str) -> bool:
+    """True when ``t`` has a character or a shape of code or markup (cheap checks first)."""
+    if _ODD_CHAR.search(t):
+        return True
+    if ("(" in t or "[" in t or ")" in t or "]" in t) and _ODD_CALL.search(t):
+        return True
+    return (t[:1] == "-" or " -" in t or "\n-" in t or "\t-" in t) and _ODD_OPTION.search(t) is not None
+
+
 _STATEMENT_END = re.compile(r"(?:;|\{|\}|\)\s*\{)\s*$")
 
 
@@ -253,24 +267,35 @@ def junk_reason(text: str, markdown: bool = False) -> str | None:
         return "markup"
     if t.endswith(":"):
         return "lead-in"
-    if _SIGNOFF.search(t):
+    if ("@" in t or "-by" in t or "-By" in t or "urgency=" in t) and _SIGNOFF.search(t):
         return "signoff"
     if _SEPARATOR_LINE.search(t):
         return "separator"
     if _NAVIGATION.match(t):
         return "navigation"
-    shown = _CODE_SPAN.sub("code", _LINK_TARGET.sub("]", t))
+    shown = t
+    if "](" in shown or "][" in shown or "]:" in shown:
+        shown = _LINK_TARGET.sub("]", shown)
+    if "`" in shown:
+        shown = _CODE_SPAN.sub("code", shown)
     if markdown and "<" in shown:
         shown = _HTML_TAG.sub("", shown)
-    if _MARKUP_LINE.search(shown) or _HTML_TAG.search(shown) or _URL.search(shown):
+    # (code and markup lines have a character no plain word has)
+    odd = _has_odd(shown)
+    if (odd or "[ " in shown) and (_MARKUP_LINE.search(shown) or ("<" in shown and _HTML_TAG.search(shown))):
         return "markup"
-    if not any(ch.islower() for ch in shown) and sum(1 for w in shown.split() if sum(map(str.isupper, w)) >= 2) >= 2:
+    if ("://" in shown or "www." in shown or "@" in shown) and (_URL.search(shown) or _EMAIL.search(shown)):
+        return "markup"
+    if shown.upper() == shown and sum(1 for w in shown.split() if sum(map(str.isupper, w)) >= 2) >= 2:
         return "heading"
-    if _PROMPT_LINE.search(shown) or _CODE_LINE.search(shown) or _STATEMENT_END.search(shown):
-        return "code"
-    tokens = shown.split()
-    odd = sum(1 for w in tokens if not _PLAIN_TOKEN.fullmatch(w))
-    if odd >= 2 and odd * 3 >= len(tokens):
+    if odd:
+        if _PROMPT_LINE.search(shown) or _CODE_LINE.search(shown) or _STATEMENT_END.search(shown):
+            return "code"
+        tokens = shown.split()
+        bad = sum(1 for w in tokens if not _PLAIN_TOKEN.fullmatch(w))
+        if bad >= 2 and bad * 3 >= len(tokens):
+            return "code"
+    elif shown.endswith(";") or ("import" in shown and _CODE_LINE.search(shown)):
         return "code"
     return None
 
