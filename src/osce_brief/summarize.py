@@ -214,7 +214,8 @@ _CODE_LINE = re.compile(
     r"^[ \t]*(?:(?:const|let|var)[ \t]+[\w$]+[ \t]*=|(?:def|function|class)[ \t]+\w+[ \t]*[(:{]"
     r"|from[ \t]+[\w.]+[ \t]+import\b|import[ \t]+[\w.{}, *]+(?:[ \t]+from\b|;|$)|#include[ \t]*[<\"]|#define[ \t]+\w"
     r"|(?:public|private|static)[ \t]+[\w<>\[\]]+[ \t]+\w+[ \t]*[(=;])"
-    r"|^[ \t]*-{1,2}[A-Za-z][\w\-]*(?:\[?=|,[ \t]*-|[ \t]+[A-Z_]{2,}\b|[ \t]*$)"  # an option line: "--color[=WHEN], -x FILE"
+    # an option line: "--color[=WHEN]", "-x, --extract", "--jobs N, -j N", "-f <file>"
+    r"|^[ \t]*-{1,2}[A-Za-z][\w\-]*(?:\[|=|,|[ \t]+(?:[A-Z][A-Z_]*|<[\w\-]+>)(?:[,\s]|$)|[ \t]*$)"
     r"|(?:=>|->|::|&&|\|\||!=|==|\+=|<<|>>)",
     re.M,
 )
@@ -225,7 +226,7 @@ _PLAIN_TOKEN = re.compile(
 )
 # a character or a shape that no plain word, number or punctuation mark has
 _ODD_CHAR = re.compile(r"[{}<>=|\\^~*#@$&/_+%]|::|->")
-_ODD_OPTION = re.compile(r"(?:^|\s)--?[^\W\d_]")
+_ODD_OPTION = re.compile(r"(?:^|[\s\[(])--?[^\W\d_]")
 _ODD_CALL = re.compile(r"\w[(\[]|[)\]]\w")
 
 
@@ -235,7 +236,9 @@ def _has_odd(t: str) -> bool:
         return True
     if ("(" in t or "[" in t or ")" in t or "]" in t) and _ODD_CALL.search(t):
         return True
-    return (t[:1] == "-" or " -" in t or "\n-" in t or "\t-" in t) and _ODD_OPTION.search(t) is not None
+    return "-" in t and (t[:1] == "-" or " -" in t or "[-" in t or "(-" in t or "\n-" in t or "\t-" in t) and (
+        _ODD_OPTION.search(t) is not None
+    )
 
 
 _STATEMENT_END = re.compile(r"(?:;|\{|\}|\)\s*\{)\s*$")
