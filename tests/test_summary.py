@@ -309,6 +309,15 @@ def test_dateline_only_opens_a_paragraph():
         ("const fs = require('node:fs');", "code"),
         ('Similarly for "install -D file /tmp/a/b/file".', "code"),
         ("if (err) throw err; console.log(data.toString());", "code"),
+        ("UNIX-style usage\n    tar -A [OPTIONS] ARCHIVE ARCHIVE", "code"),
+        ("-empty File is empty and is either a regular file or a directory.", "code"),
+        ("-anewer reference\n    Time of the last access of the current file is more recent.", "code"),
+        ("git-blame(1)\n    Show what revision and author last modified each line of a file.", "code"),
+        ("TAR_ARCHIVE\n    The name of the archive tar is processing.", "code"),
+        ("Redistribution is permitted provided that the following conditions\nare met:\n1.", "lead-in"),
+        ("[Noteworthy changes in version 2.1.0 (2014-10-03)]", "markup"),
+        ("Version 1.2.8 (2006-12-07)\nVersion 1.2.7 (2004-12-27)\nVersion 1.2.6 (2004-08-25)", "markup"),
+        ("43.beta\n - symbolic: folder icons\n - symbolic: package icons\n - fullcolor: drag fixes", "markup"),
     ],
 )
 def test_junk_reason(text, reason):
@@ -327,6 +336,11 @@ def test_junk_reason(text, reason):
         "To install more versions, use [`pyenv install`](COMMANDS.md#pyenv-install) from the shell.",
         "The new `globskipdots' shell option forces pathname expansion never to return dot files.",
         "- Fixed a bug in the parser that lost the last line of a file.",
+        "Use -v to print the name of every file, and -q to print nothing at all.",
+        "adduser --system takes special care to need a single call in the maintainer scripts.",
+        "He said: no.",
+        "The FHS standard specifies /var/mail as the mail spool, but it also says\n/var/mail may be a\n"
+        "symbolic link to another directory, and there is no requirement to move the spool.",
     ],
 )
 def test_not_junk(text):
@@ -360,6 +374,20 @@ def test_readme_summary_is_prose(method):
         assert junk_reason(x.text) is None, x.text
         assert not x.text.rstrip().endswith(":")
         assert not any(m in x.text for m in ("$ ", "***", "http", "@", "Next:", "--jobs"))
+
+
+def test_near_duplicates_are_not_picked_together():
+    body = " ".join(
+        f"If --{opt} is provided several times, the last set value will be used." for opt in ("range", "retry", "proxy")
+    )
+    d = parse(
+        "Options\n\n" + body + " The proxy string may name a protocol such as socks5 or https before the host. "
+        "Every option can also be written in the configuration file, one option on each line.",
+        None,
+        "text",
+    )
+    texts = [x.text for x in summarize(d, n=2).sentences]
+    assert sum("several times" in t for t in texts) <= 1, texts
 
 
 def test_only_junk_gives_an_empty_summary():

@@ -156,7 +156,15 @@ _SGR = re.compile(r"(?:\^\[)?\[[\d;]*m")
 _URL_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://|\bwww\.[\w\-]+\.|\bmailto:|[\w.+\-]@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
 _ENTITY = re.compile(r"&(?:#\d+|#x[\da-fA-F]+|[A-Za-z]\w*);")
 _PATH = re.compile(r"(?:~|\.{1,2})?/[^/\s]|[^/\s]/[^/\s]*/|/[^/\s]*\.[A-Za-z0-9]{1,5}$")
-_MARKUP_HINT = ("<", "\x1b", "](", "][")
+_MARKUP_HINT = ("<", "\x1b", "](", "][", ":")
+# a file name ("README.md", "bash.1") and a bug reference ("bgo#123")
+_FILE_NAME = re.compile(
+    r"[\w\-+]+(?:\.[\w\-+]+)*\.(?:txt|md|rst|html?|xml|json|ya?ml|toml|ini|cfg|conf|c|h|cc|cpp|hpp|py|rb|go|rs|java"
+    r"|sh|pl|gz|bz2|xz|tar|zip|deb|rpm|png|jpe?g|gif|svg|pdf|log|in|am|ac|patch|diff)|[\w\-+.]*[A-Za-z]\.[1-9]"
+)
+_BUG_REF = re.compile(r"[A-Za-z]+#\d+")
+# the label of a reference: "Closes: #123", "LP: #123", "See-also: <https://...>"
+_REF_LABEL = re.compile(r"[\w\-]+:[ \t]*(?=#\d|<?[A-Za-z][\w+.\-]*://|<[^<>\s]+@)")
 
 
 def _unmark(text: str) -> str:
@@ -167,15 +175,21 @@ def _unmark(text: str) -> str:
         text = _HTML_TAG.sub(" | ", text)
     if "](" in text or "][" in text:
         text = _LINK_TARGET.sub("] | ", text)
+    if ":" in text and ("#" in text or "//" in text or "@" in text):
+        text = _REF_LABEL.sub(" | ", text)
     return text
 
 
 def _strip_token(t: str) -> str:
     """What is left of a whitespace-free token for finding words: "" for a
-    URL, a mail address or a path; entities and colour codes cut out."""
+    URL, a mail address, a path, a file name or a bug reference; entities and
+    colour codes cut out."""
     if _URL_TOKEN.search(t) or "\\" in t:
         return ""
-    if "/" in t and _PATH.search(t.strip("\"'()[]{}<>,.;:!?\u201c\u201d\u2018\u2019`*")):
+    core = t.strip("\"'()[]{}<>,.;:!?\u201c\u201d\u2018\u2019`*")
+    if "/" in t and _PATH.search(core):
+        return ""
+    if _FILE_NAME.fullmatch(core) or _BUG_REF.fullmatch(core):
         return ""
     if "&" in t:
         t = _ENTITY.sub("|", t)
@@ -224,7 +238,7 @@ _BATCH = 4096
 #: Whitespace-delimited tokens that are a break only between two spaces
 #: (``_BREAK``'s ``\s--\s``, ``\s-\s`` and ``\s'\s``).
 _SPACED_BREAKS = frozenset(("--", "-", "'"))
-_ODD_CHARS = re.compile(r"[:/@\\&\[]|www\.")
+_ODD_CHARS = re.compile(r"[:/@\\&\[#]|www\.|\.\w")
 
 
 class _Tokens:

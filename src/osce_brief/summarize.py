@@ -194,6 +194,10 @@ _MARKUP_LINE = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t]|\*{2,}[ \t]|[=+]{2,}|\[ [^\]\n]+ \][ \t]*$|\.\.[ \t]+[\w\-]+::|\|.*\||<(?:[A-Za-z][\w\-]*|/[A-Za-z][\w\-]*|!--)[\s>/]|:[a-z]+:`)",
     re.M,
 )
+# "... the following conditions are met:\n1." (a lead-in and the marker of what it introduces)
+_LEAD_IN = re.compile(r":[ \t]*\n[ \t]*(?:\(?[0-9a-zA-Z]{1,3}[.)]|[-*\u2022+])[ \t]*$")
+_BRACKETED = re.compile(r"^\[[^\[\]]+\][.:]?$")
+_BULLET_LINE = re.compile(r"^[ \t]*(?:[-*\u2022+]|\d+[.)])[ \t]+\S", re.M)
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w\-]*(?:\s+[\w\-:]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*\s*/?>")
 _SIGNOFF = re.compile(
     r"^[ \t]*--[ \t]+\S[^\n]*<[^<>\s]+@[^<>\s]+>"  # Debian: " -- Name <mail>  date"
@@ -214,8 +218,12 @@ _CODE_LINE = re.compile(
     r"^[ \t]*(?:(?:const|let|var)[ \t]+[\w$]+[ \t]*=|(?:def|function|class)[ \t]+\w+[ \t]*[(:{]"
     r"|from[ \t]+[\w.]+[ \t]+import\b|import[ \t]+[\w.{}, *]+(?:[ \t]+from\b|;|$)|#include[ \t]*[<\"]|#define[ \t]+\w"
     r"|(?:public|private|static)[ \t]+[\w<>\[\]]+[ \t]+\w+[ \t]*[(=;])"
-    # an option line: "--color[=WHEN]", "-x, --extract", "--jobs N, -j N", "-f <file>"
-    r"|^[ \t]*-{1,2}[A-Za-z][\w\-]*(?:\[|=|,|[ \t]+(?:[A-Z][A-Z_]*|<[\w\-]+>)(?:[,\s]|$)|[ \t]*$)"
+    # an option line: "--color[=WHEN]", "-x, --extract", "--jobs N, -j N", "-f <file>", "-anewer reference"
+    r"|^[ \t]*-{1,2}[A-Za-z][\w\-]*(?:\[|=|,|[ \t]+(?:[A-Z][A-Z_]*|<[\w\-]+>)(?:[,\s]|$)|(?:[ \t]+[a-z][\w\-]*)?[ \t]*$)"
+    # a synopsis: "tar -A [OPTIONS] ARCHIVE", "frobnicate [-v] FILE"
+    r"|^[ \t]*[a-z][\w.\-]*(?:[ \t]+(?:-{1,2}[A-Za-z][\w\-=]*|\[[^\]\n]*\]|[A-Z][A-Z_.]*|\.\.\.))+[ \t]*$"
+    # a manual reference or an environment variable alone on its line: "git-blame(1)", "TAR_ARCHIVE"
+    r"|^[ \t]*(?:[\w.\-]+\(\d\w*\)|[A-Z][A-Z0-9]*_[A-Z0-9_]+)[ \t]*$"
     r"|(?:=>|->|::|&&|\|\||!=|==|\+=|<<|>>)",
     re.M,
 )
@@ -241,7 +249,19 @@ def _has_odd(t: str) -> bool:
     )
 
 
+_OPTION_START = re.compile(r"-{1,2}[A-Za-z][\w\-]*[ \t\n]")
 _STATEMENT_END = re.compile(r"(?:;|\{|\}|\)\s*\{)\s*$")
+
+
+def _is_list_run(t: str) -> bool:
+    """True for several list items or short lines (versions, names) run together
+    into one "sentence": three bullets, or three lines of four words or fewer
+    making up most of the lines. Hard-wrapped prose has long lines."""
+    if len(_BULLET_LINE.findall(t)) >= 3:
+        return True
+    lines = [ln for ln in t.splitlines() if ln.strip()]
+    short = sum(1 for ln in lines if len(ln.split()) <= 4)
+    return short >= 3 and short * 3 >= len(lines) * 2
 
 
 def junk_reason(text: str, markdown: bool = False) -> str | None:
@@ -268,8 +288,10 @@ def junk_reason(text: str, markdown: bool = False) -> str | None:
     t = text.strip()
     if not t:
         return "markup"
-    if t.endswith(":"):
+    if t.endswith(":") or (":" in t[-8:] and _LEAD_IN.search(t)):
         return "lead-in"
+    if _BRACKETED.match(t) or ("\n" in t and _is_list_run(t)):
+        return "markup"  # a bracketed note or heading, or a whole list run together
     if ("@" in t or "-by" in t or "-By" in t or "urgency=" in t) and _SIGNOFF.search(t):
         return "signoff"
     if _SEPARATOR_LINE.search(t):
@@ -294,6 +316,8 @@ def junk_reason(text: str, markdown: bool = False) -> str | None:
     if odd:
         if _PROMPT_LINE.search(shown) or _CODE_LINE.search(shown) or _STATEMENT_END.search(shown):
             return "code"
+        if _OPTION_START.match(shown):
+            return "code"  # an option and its description: "-empty File is empty ..."
         tokens = shown.split()
         bad = sum(1 for w in tokens if not _PLAIN_TOKEN.fullmatch(w))
         if bad >= 2 and bad * 3 >= len(tokens):
@@ -632,16 +656,21 @@ def _score_block(method: str, cands: list[_Cand], tokens: list[list[str]], param
     return score, X
 
 
-def _mmr(order_scores, X, k: int, lam: float, eligible, accept: Callable[[int], bool] | None = None) -> list[int]:
+def _mmr(
+    order_scores, X, k: int, lam: float, eligible, accept: Callable[[int], bool] | None = None, terms=None
+) -> list[int]:
     """Greedy MMR over rows of ``X``; returns chosen row indices.
 
     ``accept(i)``, when given, is asked lazily about each row MMR would pick
-    (so costly checks run on a few rows, not all).
+    (so costly checks run on a few rows, not all). With ``terms`` (each row's
+    content terms), a row that is a near-duplicate of a chosen one (see
+    :func:`_near_duplicate`) is chosen only when nothing else is left.
     """
     np = _numpy()
 
     s = _rescale(order_scores)
     chosen: list[int] = []
+    dups: list[int] = []
     maxsim = np.zeros(len(s))
     avail = np.array(eligible, dtype=bool)
     while len(chosen) < k and avail.any():
@@ -650,9 +679,24 @@ def _mmr(order_scores, X, k: int, lam: float, eligible, accept: Callable[[int], 
         avail[i] = False
         if accept is not None and not accept(i):
             continue
+        if terms is not None and any(_near_duplicate(terms[i], terms[j]) for j in chosen):
+            dups.append(i)
+            continue
         chosen.append(i)
         maxsim = np.maximum(maxsim, X @ X[i])
-    return chosen
+    return chosen + dups[: k - len(chosen)]
+
+
+#: Two sentences sharing this share of their content terms say the same thing.
+DUPLICATE = 0.6
+
+
+def _near_duplicate(a: list[str], b: list[str]) -> bool:
+    """True when the term sets of ``a`` and ``b`` overlap by :data:`DUPLICATE` or more
+    (Jaccard): "If --range is given several times, the last value is used." and
+    the same sentence about another option."""
+    sa, sb = set(a), set(b)
+    return bool(sa) and len(sa & sb) >= DUPLICATE * len(sa | sb)
 
 
 def _blocks(cands: list[_Cand]) -> list[list[int]]:
@@ -699,7 +743,7 @@ def _rank(cands: list[_Cand], k: int, method: str, params: dict, words: int | No
             return []
         scores, X = _score_block(method, cands, tokens, params)
         if method == "default":
-            picked = _mmr(scores, X, want, params["mmr"], eligible)
+            picked = _mmr(scores, X, want, params["mmr"], eligible, terms=tokens)
         else:
             order = sorted((i for i in range(len(cands)) if eligible[i]), key=lambda i: -scores[i])
             picked = order[:want]
@@ -720,7 +764,7 @@ def _rank(cands: list[_Cand], k: int, method: str, params: dict, words: int | No
                 ok = lambda j, bc=bc: not bc[j].junk and not bc[j].filler  # noqa: E731
             else:
                 ok = lambda j, bc=bc: not bc[j].junk  # noqa: E731
-            picked = _mmr(scores, X, per_block, params["mmr"], be, ok)
+            picked = _mmr(scores, X, per_block, params["mmr"], be, ok, bt)
         else:
             order = sorted((j for j in range(len(b)) if be[j]), key=lambda j: -scores[j])
             picked = [j for j in order if not bc[j].junk][:per_block]
@@ -736,7 +780,7 @@ def _rank(cands: list[_Cand], k: int, method: str, params: dict, words: int | No
     norm = float(np.linalg.norm(centroid)) or 1.0
     cent = _rescale(X @ (centroid / norm))
     final = cent + np.asarray(pool_score)
-    picked = _mmr(final, X, want, params["mmr"], [True] * len(pool))
+    picked = _mmr(final, X, want, params["mmr"], [True] * len(pool), terms=pt)
     fs = _rescale(final)
     return _cut_words([(pool[j], float(fs[j])) for j in picked], cands, k, words)
 
