@@ -187,12 +187,14 @@ def test_a_word_in_at_most_three_phrases():
 
 # ------------------------------------------------------------------ the fast tokenizer
 def _reference_tokens(units):
-    """The plain reading: split each unit at breaks, then find words."""
-    from osce_brief.keywords import _BREAK, _WORD
+    """The plain reading: split each unit at breaks, then find words (after URLs,
+    paths and the like are cut out of each whitespace-delimited token)."""
+    from osce_brief.keywords import _BREAK, _WORD, _bare, _unmark
 
     words, chunk, head, start = [], [], [], []
     c = 0
     for text, h in units:
+        text = re.sub(r"\S+", lambda m: _bare(m.group(0)) or "|", _unmark(text))
         for part in _BREAK.split(text):
             for m in _WORD.finditer(part):
                 words.append(m.group(0))
@@ -205,7 +207,7 @@ def _reference_tokens(units):
 
 
 _ALPHABET = list("ab AB.,;-'\"()\u201c\u201d\u2018\u2019\u2014\u2013|`\n\t 1\u00e9_") + [
-    "--", " -- ", "''", "``", " - ", " ' ", "U.S.", "  ", "word", "Name",
+    "--", " -- ", "''", "``", " - ", " ' ", "U.S.", "  ", "word", "Name", "/", ".md", "@b.org", "://", "#1", "](x)", "[0m", "&amp;", "<b>", ": #2",
 ]
 
 

@@ -259,6 +259,9 @@ class _Tokens:
     def __init__(self, units: list[tuple[str, bool]]):
         np = _numpy()
         from itertools import chain
+        from operator import itemgetter
+
+        first, second, opening = itemgetter(0), itemgetter(1), itemgetter(slice(0, 1))
 
         self._vocab: dict[str, int] = {}
         self._types: dict[str, int] = {}
@@ -274,7 +277,7 @@ class _Tokens:
         n_breaks = 0  # breaks and unit ends so far: chunk ids never repeat
         for b in range(0, len(units), _BATCH):
             batch = units[b : b + _BATCH]
-            texts = [t for t, _ in batch]
+            texts = list(map(first, batch))
             joined = "\n".join(texts)
             if any(h in joined for h in _MARKUP_HINT):
                 texts = [_unmark(t) for t in texts]
@@ -292,7 +295,7 @@ class _Tokens:
             first_tok = np.zeros(len(flat), dtype=bool)
             first_tok[(np.cumsum(n_tok) - n_tok)[n_tok > 0]] = True
             # a unit that opens with a space has none of its tokens at its very start
-            lead_space = np.fromiter((t[:1].isspace() for t in texts), dtype=bool, count=len(batch))
+            lead_space = np.fromiter(map(str.isspace, map(opening, texts)), dtype=bool, count=len(batch))
             opens = first_tok & ~lead_space[unit]
             spaced = t_spaced[occ] & ~opens  # "--" between spaces is a break
             nb = t_breaks[occ] + spaced
@@ -309,7 +312,7 @@ class _Tokens:
             after_spaced[1:] = spaced[:-1] & ~first_tok[1:]
             ids.append(w_raw)
             chunk.append(base[occ_of] + w_chunk)
-            unit_head = np.fromiter((h for _, h in batch), dtype=bool, count=len(batch))
+            unit_head = np.fromiter(map(second, batch), dtype=bool, count=len(batch))
             heading.append(unit_head[unit[occ_of]])
             starts = w_first & ((w_chunk > 0) | opens[occ_of] | after_spaced[occ_of])
             # ... if only one space follows it: such units (rare) are read word by word
@@ -318,7 +321,8 @@ class _Tokens:
                 per_unit_words = np.bincount(unit[occ_of], minlength=len(batch))
                 offs = np.cumsum(per_unit_words) - per_unit_words
                 for u in odd.tolist():
-                    exact = [m.start() == 0 for c in _BREAK.split(texts[u]) for m in _WORD.finditer(c)]
+                    bare = _NON_SPACE.sub(lambda m: _bare(m.group(0)) or "|", texts[u])
+                    exact = [m.start() == 0 for c in _BREAK.split(bare) for m in _WORD.finditer(c)]
                     starts[offs[u] : offs[u] + len(exact)] = exact
             at_start.append(starts)
         self.vocab = list(self._vocab)
@@ -347,7 +351,7 @@ class _Tokens:
                 t_breaks.append(0)
                 t_spaced.append(False)
                 continue
-            bare = _strip_token(t) if _ODD_CHARS.search(t) else t
+            bare = _bare(t)
             parts = _BREAK.split(bare) if bare else ["", ""]
             n = 0
             for ci, part in enumerate(parts):
@@ -362,6 +366,14 @@ class _Tokens:
             t_len.append(n)
             t_breaks.append(len(parts) - 1)
             t_spaced.append(t in _SPACED_BREAKS)
+
+
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _bare(t: str) -> str:
+    """The whitespace-free token ``t`` as words are found in it (see :func:`_strip_token`)."""
+    return _strip_token(t) if _ODD_CHARS.search(t) else t
 
 
 def _surface(raw: str) -> str:
