@@ -318,6 +318,8 @@ def test_dateline_only_opens_a_paragraph():
         ("[Noteworthy changes in version 2.1.0 (2014-10-03)]", "markup"),
         ("Version 1.2.8 (2006-12-07)\nVersion 1.2.7 (2004-12-27)\nVersion 1.2.6 (2004-08-25)", "markup"),
         ("43.beta\n - symbolic: folder icons\n - symbolic: package icons\n - fullcolor: drag fixes", "markup"),
+        ("Please read the file INSTALL for installation instructions.", "navigation"),
+        ("uid=\n    Make all files in the filesystem belong to the given user.", "code"),
     ],
 )
 def test_junk_reason(text, reason):
@@ -374,6 +376,20 @@ def test_readme_summary_is_prose(method):
         assert junk_reason(x.text) is None, x.text
         assert not x.text.rstrip().endswith(":")
         assert not any(m in x.text for m in ("$ ", "***", "http", "@", "Next:", "--jobs"))
+
+
+def test_term_run_into_its_body_is_not_a_sentence():
+    text = "upgrade\n    upgrade is used to install the newest versions of all packages."
+    assert junk_reason(text, line_start=True) == "heading"
+    assert junk_reason(text) is None  # mid-line: "... the end. It\nwas a cold day" is wrapped prose
+    d = parse(
+        "Title\n\nupgrade\n    upgrade is used to install the newest versions of all the packages.\n\n"
+        "The tool ends here. It\nwas written for a cold day in the valley when the river froze over.",
+        None,
+        "text",
+    )
+    texts = [x.text for x in summarize(d, n=3).sentences]
+    assert not any(t.startswith("upgrade") for t in texts) and any(t.startswith("It") for t in texts)
 
 
 def test_near_duplicates_are_not_picked_together():

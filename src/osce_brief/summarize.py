@@ -210,7 +210,8 @@ _NAVIGATION = re.compile(
     r"^(?:(?:next|previous|prev|up|home|contents|index|top)[ \t]*:"
     r"|(?:back[ \t]+to[ \t]+top|skip[ \t]+to[ \t]+(?:main[ \t]+)?content|jump[ \t]+to|table[ \t]+of[ \t]+contents|edit[ \t]+(?:this[ \t]+page|on[ \t]+github))\b"
     r"|(?:for[ \t\n]+(?:more|further|detailed|additional|full|the[ \t\n]+full)?[ \t\n]*(?:information|details|info|documentation|examples?|help)\b[^.!?\n]{0,40}?,[ \t\n]*)?"
-    r"(?:please[ \t\n]+)?(?:see|refer[ \t\n]+to|consult|visit|go[ \t\n]+to|check[ \t\n]+out|read[ \t\n]+more)\b)",
+    r"(?:please[ \t\n]+)?(?:see|refer[ \t\n]+to|consult|visit|go[ \t\n]+to|check[ \t\n]+out|read[ \t\n]+more"
+    r"|read[ \t\n]+(?:the[ \t\n]+)?(?:file|manual|documentation|docs|guide|section|chapter|faq|page|readme|install)\b)\b)",
     re.I,
 )
 _PROMPT_LINE = re.compile(r"^[ \t]*(?:\$|%|>>>|#!|C:\\>)[ \t]*\S", re.M)
@@ -222,8 +223,9 @@ _CODE_LINE = re.compile(
     r"|^[ \t]*-{1,2}[A-Za-z][\w\-]*(?:\[|=|,|[ \t]+(?:[A-Z][A-Z_]*|<[\w\-]+>)(?:[,\s]|$)|(?:[ \t]+[a-z][\w\-]*)?[ \t]*$)"
     # a synopsis: "tar -A [OPTIONS] ARCHIVE", "frobnicate [-v] FILE"
     r"|^[ \t]*[a-z][\w.\-]*(?:[ \t]+(?:-{1,2}[A-Za-z][\w\-=]*|\[[^\]\n]*\]|[A-Z][A-Z_.]*|\.\.\.))+[ \t]*$"
-    # a manual reference or an environment variable alone on its line: "git-blame(1)", "TAR_ARCHIVE"
-    r"|^[ \t]*(?:[\w.\-]+\(\d\w*\)|[A-Z][A-Z0-9]*_[A-Z0-9_]+)[ \t]*$"
+    # a manual reference, an environment variable or a mount option alone on its line:
+    # "git-blame(1)", "TAR_ARCHIVE", "uid="
+    r"|^[ \t]*(?:[\w.\-]+\(\d\w*\)|[A-Z][A-Z0-9]*_[A-Z0-9_]+|[\w.\-]+=[\w.\-]*)[ \t]*$"
     r"|(?:=>|->|::|&&|\|\||!=|==|\+=|<<|>>)",
     re.M,
 )
@@ -264,7 +266,7 @@ def _is_list_run(t: str) -> bool:
     return short >= 3 and short * 3 >= len(lines) * 2
 
 
-def junk_reason(text: str, markdown: bool = False) -> str | None:
+def junk_reason(text: str, markdown: bool = False, line_start: bool = False) -> str | None:
     """Why ``text`` is not a sentence a summary may quote, or None.
 
     The reasons: ``signoff`` (a changelog sign-off or entry head),
@@ -277,7 +279,10 @@ def junk_reason(text: str, markdown: bool = False) -> str | None:
 
     Inline code spans and Markdown link targets are text a reader does not
     see as markup, so they do not count; nor do inline HTML tags when
-    ``markdown`` is true (they are rendered, not shown).
+    ``markdown`` is true (they are rendered, not shown). With ``line_start``
+    (the text starts a line of the source), a first line of one word over
+    more text is a term or heading run into its body ("upgrade" then
+    "upgrade is used to ...", as in a manual page): ``heading``.
 
     Example:
         >>> junk_reason(" -- Jane Doe <jane@example.org>  Mon, 01 Jan 2024 10:00:00 +0000")
@@ -292,6 +297,10 @@ def junk_reason(text: str, markdown: bool = False) -> str | None:
         return "lead-in"
     if _BRACKETED.match(t) or ("\n" in t and _is_list_run(t)):
         return "markup"  # a bracketed note or heading, or a whole list run together
+    if line_start and "\n" in t:
+        head = t[: t.index("\n")].strip()
+        if head and " " not in head and "\t" not in head and head[-1] not in ".!?,;:\"'\u201d\u2019)":
+            return "heading"
     if ("@" in t or "-by" in t or "-By" in t or "urgency=" in t) and _SIGNOFF.search(t):
         return "signoff"
     if _SEPARATOR_LINE.search(t):
@@ -447,6 +456,7 @@ class _Cand:
     start: int
     text: str
     markdown: bool = False
+    line_start: bool = False
     _filler: bool | None = None
     _junk: bool | None = None
 
@@ -461,7 +471,7 @@ class _Cand:
     def junk(self) -> bool:
         """True when :func:`junk_reason` finds the text is not prose (never picked)."""
         if self._junk is None:
-            self._junk = junk_reason(self.text, self.markdown) is not None
+            self._junk = junk_reason(self.text, self.markdown, self.line_start) is not None
         return self._junk
 
 
@@ -479,12 +489,19 @@ def _candidates(doc: Document, sections: Sequence[Section] | None) -> list[_Cand
     out: list[_Cand] = []
     pos = 0
     markdown = doc.format == "markdown"
+    src = doc.source
     for sec in sections:
         for para in sec.paragraphs:
             for i, sent in enumerate(para.sentences):
                 cut = dateline_end(sent.text, opens=i == 0)
                 text = sent.text[cut:] if cut else sent.text
-                out.append(_Cand(sent, sec, pos, sent.start + cut, text, markdown))
+                start = sent.start + cut
+                # does the sentence start its line? (only blanks before it)
+                j = start - 1
+                while j >= 0 and src[j] in " \t":
+                    j -= 1
+                line_start = cut == 0 and (j < 0 or src[j] == "\n")
+                out.append(_Cand(sent, sec, pos, start, text, markdown, line_start))
                 pos += 1
     return out
 
@@ -761,7 +778,7 @@ def _rank(cands: list[_Cand], k: int, method: str, params: dict, words: int | No
         scores, X = _score_block(method, bc, bt, params)
         if method == "default":
             if method_filters:
-                ok = lambda j, bc=bc: not bc[j].junk and not bc[j].filler  # noqa: E731
+                ok = lambda j, bc=bc: not bc[j].filler and not bc[j].junk  # noqa: E731
             else:
                 ok = lambda j, bc=bc: not bc[j].junk  # noqa: E731
             picked = _mmr(scores, X, per_block, params["mmr"], be, ok, bt)
