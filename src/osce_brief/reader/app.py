@@ -182,6 +182,8 @@ class DocView(ScrollView, can_focus=True):
             if y0 <= y < y0 + self.size.height:
                 return self.lines.index_of_offset(self.pin)
             self.pin = None
+        if y0 > 0 and y0 >= self.max_scroll_y:  # at the bottom: the last section in view
+            return self.lines.index_at_line(self.lines.total - 1)
         return self.lines.index_at_line(y0 + 2)
 
     def percent(self) -> int:
