@@ -179,9 +179,9 @@ class DocLines:
         return got, delta
 
     def line(self, y: int) -> list[Segment] | None:
-        """Line ``y`` if its section is laid out (None otherwise or past the end)."""
+        """Line ``y`` if its section is laid out (None if not; empty past the end)."""
         if y < 0 or y >= self.total:
-            return None
+            return []
         i = self.index_at_line(y)
         got = self.cache.get(i)
         if got is None:
