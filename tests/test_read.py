@@ -349,3 +349,50 @@ def test_no_color_is_honoured(monkeypatch):
 
     drive(load(), steps)
     os.environ.pop("NO_COLOR", None)
+
+
+def test_other_commands_never_import_textual():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom osce_brief.cli import app\n"
+            "try:\n    app(['outline'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            "assert not [m for m in sys.modules if m.startswith(('textual', 'osce_brief.reader'))], 'textual imported'\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+
+
+MARKDOWN = """# Field Notes
+
+Some lead text.
+
+## Alpha
+
+The *first* part mentions [bold]markup[/bold] and the word sparrow. It may rain.
+
+- a list item
+- another
+
+## Beta
+
+```
+code \x1b[31mblock\x1b[0m
+```
+
+The second part has a sparrow too.
+"""
+
+
+def test_markdown_is_rendered_as_markdown_and_searchable():
+    doc = parse(MARKDOWN, "notes.md", "markdown")
+
+    async def steps(app, pilot):
+        text = screen_text(app)
+        assert "Alpha" in text and "first" in text and "*first*" not in text
+        assert "[bold]markup[/bold]" in text and "\x1b" not in text
+        await ask(pilot, "slash", "sparrow")
+        assert "match 1 of 2" in status(app)
+        await ask(pilot, "colon", "beta")
+        assert "Beta" in screen_text(app)
+
+    drive(doc, steps)

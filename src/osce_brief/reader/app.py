@@ -38,7 +38,7 @@ KEYS = [
     ("space / b, PgDn / PgUp", "scroll a screen"),
     ("g / G, Home / End", "top / bottom"),
     ("] / [", "next / previous section"),
-    (":", "go to a section (3, 2.1, expert, second epilogue)"),
+    (":", "go to a section (3, expert, second epilogue)"),
     ("/", "search (word forms, \"phrases\", smart case)"),
     ("n / N", "next / previous match"),
     ("Esc", "close the prompt or panel, clear the search"),
@@ -203,9 +203,9 @@ class ReaderApp(App):
 
     TITLE = "brief read"
     CSS = """
-    #outline { width: 40; overflow-x: hidden; max-width: 45%; border-right: vkey $panel-lighten-2; }
+    #outline { width: 40; max-width: 36%; overflow-x: hidden; max-width: 45%; border-right: vkey $panel-lighten-2; }
     #outline.hidden, #panel.hidden, #prompt.hidden, #busy.hidden { display: none; }
-    #panel { width: 54; max-width: 50%; border-left: vkey $panel-lighten-2; }
+    #panel { width: 46; max-width: 60%; border-left: vkey $panel-lighten-2; }
     #panel-title { width: 1fr; padding: 0 1; text-style: bold; }
     #panel-list { height: 1fr; border: none; }
     #busy { height: 1; }
@@ -263,6 +263,8 @@ class ReaderApp(App):
         self._last_current = -1
         self.summary_result = None
         self.keywords_result = None
+        self._outline_stepped_aside = False
+        self.outline_width = OUTLINE_WIDTH
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -304,7 +306,7 @@ class ReaderApp(App):
     def _label(self, e) -> Text:
         t = Text(f"{e.index} ", "cyan")
         words = f" {e.words:,}"
-        room = OUTLINE_WIDTH - 4 - 2 * e.level - len(t) - len(words)
+        room = self.outline_width - 4 - 2 * e.level - len(t) - len(words)
         title = clean(e.title)
         if len(title) > room:
             title = title[: max(4, room - 1)].rstrip() + "\u2026"
@@ -340,6 +342,16 @@ class ReaderApp(App):
         self.view.show_offset(self.state.position, at=0)
         self.message = self.message or "back where you left off"
         self.update_status()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_outline)
+
+    def _fit_outline(self) -> None:
+        tree = self.query_one("#outline", Tree)
+        width = tree.size.width or OUTLINE_WIDTH
+        if width != self.outline_width and not tree.has_class("hidden"):
+            self.outline_width = width
+            self._relabel()
 
     def on_unmount(self) -> None:
         self._save()
@@ -459,7 +471,7 @@ class ReaderApp(App):
         label.update(Text(":" if mode == "goto" else "/", "bold"))
         inp = self.query_one("#prompt-input", Input)
         inp.value = ""
-        inp.placeholder = "section: 3, 2.1, expert, second epilogue" if mode == "goto" else "search: words, \"a phrase\""
+        inp.placeholder = "section: 3, expert, second epilogue" if mode == "goto" else "search: words, \"a phrase\""
         inp.focus()
 
     def close_prompt(self) -> None:
@@ -621,17 +633,27 @@ class ReaderApp(App):
     def busy(self, on: bool, msg: str = "") -> None:
         self.query_one("#busy").set_class(not on, "hidden")
         if on:
-            self.query_one("#panel").remove_class("hidden")
+            self._open_panel()
             self.query_one("#panel-title", Label).update(Text(msg))
         elif not self.panel_mode:
-            self.query_one("#panel").add_class("hidden")
+            self._close_panel_box()
+
+    def _open_panel(self) -> None:
+        """Show the side panel; the outline steps aside when the text would get too narrow."""
+        panel = self.query_one("#panel")
+        if panel.has_class("hidden"):
+            tree = self.query_one("#outline", Tree)
+            if not tree.has_class("hidden") and self.size.width - OUTLINE_WIDTH - 46 < 64:
+                tree.add_class("hidden")
+                self._outline_stepped_aside = True
+            panel.remove_class("hidden")
 
     def action_panel(self, mode: str) -> None:
         if self.panel_mode == mode:
             self.close_panel()
             return
         self.panel_mode = mode
-        self.query_one("#panel").remove_class("hidden")
+        self._open_panel()
         if mode == "summary" and self.summary_result is None:
             self.busy(True, "summarizing\u2026")
             self.run_worker(self._summary_work, thread=True, exclusive=True, group="summary")
@@ -699,9 +721,15 @@ class ReaderApp(App):
         if options:
             olist.highlighted = 0
 
+    def _close_panel_box(self) -> None:
+        self.query_one("#panel").add_class("hidden")
+        if self._outline_stepped_aside:
+            self._outline_stepped_aside = False
+            self.query_one("#outline").remove_class("hidden")
+
     def close_panel(self) -> None:
         self.panel_mode = ""
-        self.query_one("#panel").add_class("hidden")
+        self._close_panel_box()
         self.view.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
