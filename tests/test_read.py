@@ -396,3 +396,38 @@ def test_markdown_is_rendered_as_markdown_and_searchable():
         assert "Beta" in screen_text(app)
 
     drive(doc, steps)
+
+
+def test_outline_enter_jumps_and_failed_work_is_a_message(monkeypatch):
+    async def steps(app, pilot):
+        tree = app.query_one("#outline")
+        tree.focus()
+        await pilot.pause()
+        tree.move_cursor(app.nodes[3])
+        await keys(pilot, "enter")
+        assert "\u00a73 of 6" in status(app)
+        await keys(pilot, "tab")
+        assert app.focused is app.view
+
+        def boom(*a, **k):
+            raise RuntimeError("broken")
+
+        monkeypatch.setattr("osce_brief.api.summarize", boom)
+        await keys(pilot, "s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "no summary: broken" in status(app) and app.is_running
+
+    drive(load(), steps)
+
+
+def test_empty_document_opens():
+    async def steps(app, pilot):
+        await keys(pilot, "G", "right_square_bracket", "h")
+        await app.workers.wait_for_complete()
+        await keys(pilot, "s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+
+    drive(parse("", "empty.txt", "text"), steps)

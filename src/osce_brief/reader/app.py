@@ -612,7 +612,11 @@ class ReaderApp(App):
     def _hedges_work(self) -> None:
         from ..api import hedges
 
-        report = hedges(self.doc)
+        try:
+            report = hedges(self.doc)
+        except Exception as e:  # a worker's error must not take the reader down
+            self.call_from_thread(self._work_failed, "hedges", e)
+            return
         marks: list[tuple[int, int, str]] = []
         for s in report.sentences:
             if s.hedged:
@@ -666,14 +670,29 @@ class ReaderApp(App):
     def _summary_work(self) -> None:
         from ..api import summarize
 
-        result = summarize(self.doc)
+        try:
+            result = summarize(self.doc)
+        except Exception as e:
+            self.call_from_thread(self._work_failed, "summary", e)
+            return
         self.call_from_thread(self._panel_done, "summary", result)
 
     def _keywords_work(self) -> None:
         from ..api import keywords
 
-        result = keywords(self.doc, n=15)
+        try:
+            result = keywords(self.doc, n=15)
+        except Exception as e:
+            self.call_from_thread(self._work_failed, "key phrases", e)
+            return
         self.call_from_thread(self._panel_done, "keywords", result)
+
+    def _work_failed(self, what: str, error: Exception) -> None:
+        self.busy(False)
+        if self.panel_mode:
+            self.close_panel()
+        msg = getattr(error, "message", None) or str(error) or type(error).__name__
+        self.say(clean(f"no {what}: {msg}"))
 
     def _panel_done(self, mode: str, result) -> None:
         if mode == "summary":

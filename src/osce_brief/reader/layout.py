@@ -165,7 +165,9 @@ class DocLines:
 
     def __init__(self, doc: Document, measure: int, color: bool = True) -> None:
         self.doc = doc
-        self.sections: list[Section] = list(doc.all_sections())
+        self.sections: list[Section] = list(doc.all_sections()) or [
+            Section(0, 0, "", 0, len(doc.source), 0, 0, kind="lead")  # an empty document: one empty lead
+        ]
         self.starts = [s.start for s in self.sections]
         self.color = color
         self.marks: list[tuple[int, int, str]] = []  # (start, end, kind), sorted by start
