@@ -646,7 +646,7 @@ def read(
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
-) -> None:
+) -> int:
     """Read the article full-screen: outline, search, summary and hedges at hand.
 
     Scroll with j/k, space/b, g/G; ] and [ move by section; : goes to a section
@@ -672,7 +672,7 @@ def read(
     doc = load_doc(path, encoding, max_bytes, fmt)
     from .reader import run
 
-    run(doc, theme=theme)
+    return run(doc, theme=theme)
 
 
 def main() -> None:

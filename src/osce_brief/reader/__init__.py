@@ -9,8 +9,10 @@ Textual app itself.
 from __future__ import annotations
 
 
-def run(doc, theme: str = "dark") -> None:
-    """Open the reader on ``doc`` and return when the reader quits."""
+def run(doc, theme: str = "dark") -> int:
+    """Open the reader on ``doc``; when it quits, return the exit code (130 after Ctrl+C)."""
     from .app import ReaderApp
 
-    ReaderApp(doc, theme=theme).run()
+    app = ReaderApp(doc, theme=theme)
+    app.run()
+    return app.return_code or 0

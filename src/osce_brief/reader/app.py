@@ -216,7 +216,7 @@ class ReaderApp(App):
     """
     BINDINGS = [
         Binding("q", "quit", "quit"),
-        Binding("ctrl+c", "quit", "quit", show=False, priority=True),
+        Binding("ctrl+c", "interrupt", "quit", show=False, priority=True),
         Binding("question_mark", "help", "keys"),
         Binding("colon", "prompt('goto')", "go to"),
         Binding("slash", "prompt('search')", "search"),
@@ -460,7 +460,12 @@ class ReaderApp(App):
 
     async def action_quit(self) -> None:
         self._save()
-        self.exit()
+        self.exit(return_code=0)
+
+    def action_interrupt(self) -> None:
+        """Ctrl+C: quit as q does, with the exit code of an interrupt (130)."""
+        self._save()
+        self.exit(return_code=130)
 
     # ------------------------------------------------------------ the prompt
     def action_prompt(self, mode: str) -> None:
