@@ -21,7 +21,7 @@ from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Footer, Input, Label, LoadingIndicator, OptionList, Static, Tree
+from textual.widgets import Input, Label, LoadingIndicator, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
 from ..model import Document
@@ -213,6 +213,7 @@ class ReaderApp(App):
     #prompt-label { width: auto; padding: 0 1 0 0; }
     #prompt-input { width: 1fr; height: 1; border: none; padding: 0; }
     #status { height: 1; background: $panel; padding: 0 1; }
+    #keys { height: 1; background: $footer-background; color: $footer-foreground; }
     """
     BINDINGS = [
         Binding("q", "quit", "quit"),
@@ -279,7 +280,17 @@ class ReaderApp(App):
             yield Label("", id="prompt-label", markup=False)
             yield Input(id="prompt-input", select_on_focus=False)
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield Static(self._keys_line(), id="keys", markup=False)
+
+    def _keys_line(self) -> Text:
+        """The footer: the main keys (a plain line; Textual's Footer costs a widget per key)."""
+        t = Text(" ")
+        for key, what in (("q", "quit"), ("?", "keys"), (":", "go to"), ("/", "search"), ("n/N", "match"),
+                          ("]/[", "section"), ("t", "outline"), ("s", "summary"), ("K", "key phrases"),
+                          ("h", "hedges"), ("m/'", "marks")):
+            t.append(f" {key} ", "bold reverse" if self.color else "bold")
+            t.append(f" {what} ")
+        return t
 
     def _tree(self) -> Tree:
         from ..api import outline
