@@ -431,3 +431,18 @@ def test_empty_document_opens():
         assert app.is_running
 
     drive(parse("", "empty.txt", "text"), steps)
+
+
+@pytest.mark.skipif(not WAR_AND_PEACE.exists(), reason="needs ../shared/corpus")
+def test_scrolling_up_after_a_jump_is_smooth():
+    doc = load(str(WAR_AND_PEACE))
+
+    async def steps(app, pilot):
+        await ask(pilot, "colon", "200")
+        for _ in range(4):
+            before = screen_text(app).splitlines()
+            await keys(pilot, "k")
+            after = screen_text(app).splitlines()
+            assert after[1:] == before[:-1]
+
+    drive(doc, steps)

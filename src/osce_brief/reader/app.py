@@ -114,7 +114,8 @@ class DocView(ScrollView, can_focus=True):
         self.scroll_target_y = y
 
     def prepare(self) -> None:
-        """Lay out the sections in view (and the one above, keeping the view still)."""
+        """Lay out the sections in view; the one above follows after the paint (so
+        scrolling up into it is smooth), keeping the view still."""
         if self._busy:
             return
         self._busy = True
@@ -124,12 +125,6 @@ class DocView(ScrollView, can_focus=True):
                 y0 = round(self.scroll_y)
                 i = L.index_at_line(y0)
                 changed = False
-                if i > 0:
-                    _, d = L.laid(i - 1)
-                    if d:
-                        self._set_y(y0 + d)
-                        changed = True
-                        continue
                 j = i
                 while j < len(L.sections) and L.tops[j] <= y0 + h:
                     _, d = L.laid(j)
@@ -138,10 +133,26 @@ class DocView(ScrollView, can_focus=True):
                 if not changed:
                     break
             self.virtual_size = Size(self.size.width, L.total)
+            if i > 0 and (i - 1) not in L.cache:
+                self.call_after_refresh(self._warm_above)
         finally:
             self._busy = False
         self.refresh()
         self.post_message(Moved())
+
+    def _warm_above(self) -> None:
+        L = self.lines
+        y0 = round(self.scroll_y)
+        i = L.index_at_line(y0)
+        if i > 0 and (i - 1) not in L.cache:
+            _, d = L.laid(i - 1)
+            if d:
+                self._busy = True
+                try:
+                    self._set_y(y0 + d)
+                finally:
+                    self._busy = False
+                self.refresh()
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
