@@ -446,3 +446,12 @@ def test_scrolling_up_after_a_jump_is_smooth():
             assert after[1:] == before[:-1]
 
     drive(doc, steps)
+
+
+def test_fast_read_parser():
+    from osce_brief.entry import parse_fast_read
+
+    assert parse_fast_read([]) == (None, "dark")
+    assert parse_fast_read(["a.txt", "--theme=light"]) == ("a.txt", "light")
+    for args in (["--theme", "blue"], ["-"], ["a", "b"], ["--help"], ["-E", "latin-1", "a"], ["--theme"]):
+        assert parse_fast_read(args) is None, args
