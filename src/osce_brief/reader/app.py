@@ -86,6 +86,7 @@ class DocView(ScrollView, can_focus=True):
         self.lines = lines
         self._busy = False
         self.pin: int | None = None  # the offset last jumped to: its section is "current" while in view
+        self._style = None
 
     # -------------------------------------------------------- geometry
     def margin(self) -> int:
@@ -162,7 +163,9 @@ class DocView(ScrollView, can_focus=True):
             self.call_later(self.prepare)
         m = self.margin()
         strip = Strip(([Segment(" " * m)] if m else []) + segs)
-        return strip.extend_cell_length(width).crop(0, width).apply_style(self.rich_style)
+        if self._style is None:  # (rich_style walks the DOM: ~1 ms, once per theme, not per line)
+            self._style = self.rich_style
+        return strip.extend_cell_length(width).crop(0, width).apply_style(self._style)
 
     # -------------------------------------------------------- moves
     def go_line(self, y: int) -> None:
@@ -476,6 +479,14 @@ class ReaderApp(App):
 
     def action_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def watch_theme(self, theme: str) -> None:
+        try:
+            view = self.view
+        except Exception:  # not composed yet
+            return
+        view._style = None
+        view.refresh()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
