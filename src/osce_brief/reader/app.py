@@ -18,6 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -75,6 +76,10 @@ class HelpScreen(ModalScreen):
         yield Static(t)
 
 
+class Moved(Message):
+    """The text pane scrolled or was laid out again."""
+
+
 class DocView(ScrollView, can_focus=True):
     """The whole document as one scroll of lines, laid out section by section
     when they come near the view (see :class:`~osce_brief.reader.layout.DocLines`)."""
@@ -96,10 +101,12 @@ class DocView(ScrollView, can_focus=True):
         measure = max(20, min(MEASURE, self.size.width - 2))
         if measure != self.lines.measure:
             keep = self.lines.offset_at_line(round(self.scroll_y)) if self.lines.cache else None
+            pin = self.pin
             self.lines.set_measure(measure)
             self.virtual_size = Size(self.size.width, self.lines.total)
             if keep:
                 self.show_offset(keep, at=0)
+                self.pin = pin
                 return
         self.virtual_size = Size(self.size.width, self.lines.total)
         self.prepare()
@@ -205,13 +212,6 @@ class DocView(ScrollView, can_focus=True):
         return 100 if top <= 0 else round(100 * self.scroll_y / top)
 
 
-from textual.message import Message  # noqa: E402
-
-
-class Moved(Message):
-    """The text pane scrolled or was laid out again."""
-
-
 class ReaderApp(App):
     """``brief read``: the reader for one document."""
 
@@ -288,11 +288,11 @@ class ReaderApp(App):
             yield DocView(self.lines, id="text")
             with Vertical(id="panel", classes="hidden"):
                 yield Label("", id="panel-title", markup=False)
-                yield LoadingIndicator(id="busy", classes="hidden")
                 yield OptionList(id="panel-list")
         with Horizontal(id="prompt", classes="hidden"):
             yield Label("", id="prompt-label", markup=False)
             yield Input(id="prompt-input", select_on_focus=False)
+        yield LoadingIndicator(id="busy", classes="hidden")
         yield Static("", id="status", markup=False)
         yield Static(self._keys_line(), id="keys", markup=False)
 
@@ -329,19 +329,21 @@ class ReaderApp(App):
         return tree
 
     def _label(self, e) -> Text:
+        """An outline entry: number, title (cut to fit), words, then hits and hedged share."""
         t = Text(f"{e.index} ", "cyan")
         words = f" {e.words:,}"
-        room = self.outline_width - 4 - 2 * e.level - len(t) - len(words)
+        hits = self.section_hits.get(e.index) if hasattr(self, "section_hits") else None
+        extra = [(f" \u2022{hits}", "bold yellow")] if hits else []
+        if self.hedges_on and e.index in self.hedge_share:
+            extra.append((f" {round(100 * self.hedge_share[e.index])}%h", "magenta"))
+        room = self.outline_width - 4 - 2 * e.level - len(t) - len(words) - sum(len(x) for x, _ in extra)
         title = clean(e.title)
         if len(title) > room:
             title = title[: max(4, room - 1)].rstrip() + "\u2026"
         t.append(title, "bold" if e.level == 1 else "")
         t.append(words, "dim")
-        hits = self.section_hits.get(e.index) if hasattr(self, "section_hits") else None
-        if hits:
-            t.append(f" \u2022{hits}", "bold yellow")
-        if self.hedges_on and e.index in self.hedge_share:
-            t.append(f" {round(100 * self.hedge_share[e.index])}%h", "magenta")
+        for x, style in extra:
+            t.append(x, style)
         return t
 
     def _relabel(self) -> None:
@@ -673,12 +675,14 @@ class ReaderApp(App):
 
     # ------------------------------------------------------------ panels
     def busy(self, on: bool, msg: str = "") -> None:
+        """Show or hide the spinner (a line above the status) while a worker runs."""
         self.query_one("#busy").set_class(not on, "hidden")
         if on:
-            self._open_panel()
-            self.query_one("#panel-title", Label).update(Text(msg))
-        elif not self.panel_mode:
-            self._close_panel_box()
+            if self.panel_mode:
+                self.query_one("#panel-title", Label).update(Text(msg))
+            self.say(msg)
+        elif self.message.endswith("\u2026"):
+            self.message = ""
 
     def _open_panel(self) -> None:
         """Show the side panel; the outline steps aside when the text would get too narrow."""
