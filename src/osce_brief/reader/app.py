@@ -300,7 +300,7 @@ class ReaderApp(App):
         """The footer: the main keys (a plain line; Textual's Footer costs a widget per key)."""
         t = Text(" ")
         for key, what in (("q", "quit"), ("?", "keys"), (":", "go to"), ("/", "search"), ("n/N", "match"),
-                          ("]/[", "section"), ("t", "outline"), ("s", "summary"), ("K", "key phrases"),
+                          ("]/[", "section"), ("t", "outline"), ("s", "summary"), ("K", "phrases"),
                           ("h", "hedges"), ("m/'", "marks")):
             t.append(f" {key} ", "bold reverse" if self.color else "bold")
             t.append(f" {what} ")
