@@ -16,7 +16,7 @@ from osce_brief.errors import ExitCode
 
 from .conftest import BUNDLED, ROOT, jsonl
 
-COMMANDS = ("outline", "show", "summary", "keywords", "search", "hedges")
+COMMANDS = ("outline", "show", "summary", "keywords", "search", "hedges", "read")
 PLACEHOLDER = re.compile(r"<(?:bool|str|int|float|list|path|text|int range|float range)[^>]*>")
 
 
@@ -215,7 +215,7 @@ def test_a_flag_replaces_the_options_it_excludes(invoke, tmp_path):
 
 
 @pytest.mark.parametrize("text, words", [
-    ('theme = "dark"\n', ["unknown key 'theme'", "allowed:", "width"]),
+    ('colour = "dark"\n', ["unknown key 'colour'", "allowed:", "width"]),  # (theme is `read`'s now)
     ('[summary]\nsentences = "five"\n', ["summary.sentences", "an integer >= 1", '"five"']),
     ("[summary]\nratio = 2\n", ["summary.ratio", "from 0.0 to 1.0"]),
     ('[summary]\nmethod = "best"\n', ["summary.method", '"lexrank"']),

@@ -652,6 +652,44 @@ def hedges(
             emit(render_hedges(result, doc.title, reported=reported), width=width, pager=False)
 
 
+@command(cls=BriefCommand)
+def read(
+    path: PathArg = None,
+    theme: Annotated[
+        str, typer.Option("--theme", metavar="THEME", help="Colours: dark or light (d switches while reading).")
+    ] = "dark",
+    encoding: EncodingOpt = None,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    fmt: FormatOpt = None,
+) -> int:
+    """Read the article full-screen: outline, search, summary and hedges at hand.
+
+    Scroll with j/k, space/b, g/G; ] and [ move by section; : goes to a section
+    (as `brief show` takes it); / searches, n/N step through the matches; s, K
+    and h show the summary, key phrases and hedged sentences; ? lists all keys;
+    q quits. The place is remembered per document. Needs a terminal (pipes:
+    use `brief show all`).
+
+    Examples:
+
+        brief read
+
+        brief read war-and-peace.txt
+
+        brief read notes.md --theme light
+    """
+    from .errors import UsageError
+
+    if theme not in ("dark", "light"):
+        raise UsageError(f"unknown theme {theme!r}", "use --theme dark or --theme light")
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        raise UsageError("brief read needs a terminal", "to print the whole article, use `brief show all`")
+    doc = load_doc(path, encoding, max_bytes, fmt)
+    from .reader import run
+
+    return run(doc, theme=theme)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

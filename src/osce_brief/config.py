@@ -34,6 +34,7 @@ from .errors import UsageError
 _FORMATS = ("text", "markdown", "html")
 _METHODS = ("default", "lead", "textrank", "lexrank")
 _UNITS = ("sentence", "paragraph")
+_THEMES = ("dark", "light")
 
 #: Kinds of values: ("bool",), ("int", min), ("float", min, max), ("str",), ("choice", values).
 _BOOL = ("bool",)
@@ -78,6 +79,8 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple]]] = {
         "rank": ("rank", _BOOL),
     },
     "hedges": {**_INPUT, "reported": ("reported", _BOOL)},
+    "read": {k: v for k, v in _INPUT.items() if k in ("encoding", "max-bytes", "format")}
+    | {"theme": ("theme", ("choice", _THEMES))},
 }
 
 #: Options that exclude or replace each other (parameter names): when the command

@@ -1,5 +1,8 @@
 """Console-script entry point: ``brief``.
 
+``brief read [PATH] [--theme T]`` on a terminal, without a config file, also
+starts here without Typer (the reader's first screen comes sooner).
+
 Every command goes to the Typer app in :mod:`osce_brief.cli`, except one case
 that must start as fast as grep: ``brief search`` with its output going to a
 pipe or file (plain passages, ``--count``, ``-l`` or ``--json``). Typer, Click
@@ -161,9 +164,62 @@ def with_config(opts: dict) -> dict | None:
     return merged
 
 
+def parse_fast_read(argv: Sequence[str]) -> tuple[str | None, str] | None:
+    """``(path, theme)`` of ``read [PATH] [--theme T]``, or None to use Typer.
+
+    Example:
+        >>> parse_fast_read(["war-and-peace.txt", "--theme", "light"])
+        ('war-and-peace.txt', 'light')
+        >>> parse_fast_read(["--encoding", "latin-1", "x.txt"]) is None
+        True
+    """
+    path, theme = None, "dark"
+    toks = list(argv)
+    k = 0
+    while k < len(toks):
+        tok = toks[k]
+        k += 1
+        if tok in ("--theme", "--theme=dark", "--theme=light"):
+            if tok == "--theme":
+                if k >= len(toks):
+                    return None
+                tok, k = "--theme=" + toks[k], k + 1
+            theme = tok.split("=", 1)[1]
+            if theme not in ("dark", "light"):
+                return None
+        elif tok.startswith("-") or path is not None:
+            return None  # stdin, other options, --help, a second path: Typer
+        else:
+            path = tok
+    return path, theme
+
+
+def _fast_read(path: str | None, theme: str) -> int:
+    """``brief read`` on a terminal without Typer (saves its import before the first screen)."""
+    from .api import load
+    from .output import fail
+
+    try:
+        doc = load(path)
+        from .reader import run
+
+        return run(doc, theme=theme)
+    except BriefError as e:
+        return fail(e.message, e.hint, e.exit_code)
+    except KeyboardInterrupt:
+        return ExitCode.INTERRUPTED
+
+
 def main() -> None:
     """Run ``brief`` with ``sys.argv``."""
     argv = sys.argv[1:]
+    if argv[:1] == ["read"] and sys.stdin.isatty() and sys.stdout.isatty():
+        plan = parse_fast_read(argv[1:])
+        if plan is not None:
+            from .config import config_path
+
+            if config_path() is None:  # a config file may set read's options: Typer applies it
+                sys.exit(int(_fast_read(*plan)))
     if argv[:1] == ["search"]:
         from .output import _styled
 

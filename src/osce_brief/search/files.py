@@ -338,6 +338,15 @@ def _read_regular(path: str, cap: int, stream_from: int | None,
             follow, so a file that is not regular raises :class:`_NotRegular`
             and any other failure raises :class:`InputError` here.
     """
+    if not walked:
+        # A path named by the user may be a FIFO: it is read by :func:`read_bytes`,
+        # with the one open its writer waits for (opening it here too, even without
+        # blocking, would let a writer write into a pipe that is then closed).
+        try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                return None, None
+        except OSError:
+            return None, None
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as e:
