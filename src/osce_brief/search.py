@@ -100,6 +100,19 @@ def stem(word: str) -> str:
     return s
 
 
+def is_identifier(word: str) -> bool:
+    """A mixed-case name such as PyPy, PyPI, iPhone or JavaScript: a capital after
+    the first letter and a small letter somewhere. Such words are never stemmed
+    (Snowball would make PyPy and PyPI one word)."""
+    return not word.islower() and not word.isupper() and any(c.isupper() for c in word[1:])
+
+
+def word_key(word: str) -> str:
+    """What word forms compare by: the stem, or for an identifier (see
+    :func:`is_identifier`) the word itself, marked so that it equals no stem."""
+    return "\x00" + word.lower() if is_identifier(word) else stem(word)
+
+
 def _stem_prefix(word_l: str, st: str) -> str:
     """A prefix that every word with stem ``st`` starts with (a little shorter than
     the common part of the word and its stem, since Snowball rewrites endings)."""
@@ -145,6 +158,7 @@ class Term:
         """
         end = len(folded) if end is None else end
         literal, stemmed = self.literal, self.stemmed
+        cased = folded  # the words' own case (an identifier is never stemmed)
         if lower is not None and self.literal_lc is not None:
             folded, literal, stemmed = lower, self.literal_lc, self.stemmed_lc
         out = [(m.start(), m.end()) for m in literal.finditer(folded, start, end) if m.end() > m.start()]
@@ -163,7 +177,7 @@ class Term:
                     continue
                 pos = m.end()
                 for g, st in enumerate(stems, 1):
-                    if st is not None and stem(m.group(g)) != st:
+                    if st is not None and word_key(cased[m.start(g) : m.end(g)]) != st:
                         break
                 else:
                     extra.append((s0, m.end()))
@@ -201,7 +215,7 @@ def _stem_pattern(t: str, lower: bool) -> tuple[str, tuple[str | None, ...]] | N
     (a group whose stem is checked afterwards); None when the term has no word."""
     parts, st_list, any_word = [], [], False
     for w in t.split():
-        if _WORDISH.fullmatch(w):
+        if _WORDISH.fullmatch(w) and not is_identifier(w):
             wl = w.lower()
             st = stem(wl)
             prefix = (wl if lower else w)[: len(_stem_prefix(wl, st))]
@@ -280,7 +294,7 @@ def compile_query(
         words = t.split()
         if not regex and words and t.isascii():
             w0 = words[0]
-            if stemmed is not None and _WORDISH.fullmatch(w0):
+            if stemmed is not None and _WORDISH.fullmatch(w0) and not is_identifier(w0):
                 w0 = w0[: len(_stem_prefix(w0.lower(), stem(w0.lower())))]
             anchor = w0 if sensitive else w0.lower()
         out.append(Term(raw, sensitive, literal, stemmed, stems, regex, word, literal_lc, stemmed_lc, anchor))
@@ -982,6 +996,8 @@ class _Prescreen:
 
     def could_match(self, data: bytes) -> bool:
         anchors, query = self.anchors, self.query
+        if b"\xe2\x80\x90" in data and _SOFT_BREAK_B.search(data):
+            return True  # a word hyphenated at a line end (man pages) may hide an anchor
         if len(anchors) == 1 and anchors[0] is not None and data.isascii():  # the usual case, quickly
             a, sensitive = anchors[0]
             if a not in (data if sensitive else data.lower()):
@@ -1126,6 +1142,7 @@ def _search_path(acc: _Acc, p: str, query: Query, mode: str, cap: int, uncapped_
 # slow way. Memory stays at a few chunks, whatever the file size.
 _CHUNK = 8 << 20
 _ASCII_BYTES = bytes(range(128))
+_SOFT_BREAK_B = re.compile(rb"\xe2\x80\x90[ \t]*[\r\n]")  # see textnorm.SOFT_BREAK
 #: UTF-8 of the characters other than CR and LF for which ``str.isspace()`` holds.
 _WS = rb"(?:[\t\x0b\x0c\x1c-\x1f ]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)"
 #: A blank line as the text loader sees one (lines end at CRLF, CR or LF; a line
@@ -1314,7 +1331,7 @@ def _stream_terms(query: Query) -> list[_StreamTerm] | None:
             return None
         insens = not t.case_sensitive
         w0 = words[0]
-        if t.stemmed is not None and _WORDISH.fullmatch(w0):
+        if t.stemmed is not None and _WORDISH.fullmatch(w0) and not is_identifier(w0):
             st = stem(w0.lower())
             anchor = w0[: len(_stem_prefix(w0.lower(), st))]
         else:
@@ -1325,7 +1342,7 @@ def _stream_terms(query: Query) -> list[_StreamTerm] | None:
         pl = _StreamTerm(a, insens, {}, False)
         pl.simple = simple = len(words) == 1
         for w in words[1:]:
-            if t.stemmed is not None and _WORDISH.fullmatch(w):
+            if t.stemmed is not None and _WORDISH.fullmatch(w) and not is_identifier(w):
                 w = w[: len(_stem_prefix(w.lower(), stem(w.lower())))]
             pl.others.append((w.lower() if insens else w).encode())
         if simple:
@@ -1446,10 +1463,10 @@ def _ascii_hits(pl: _StreamTerm, hay, raw, ti: int, out: list, limit: int, start
             if start is None or not endw:
                 out.append((p, ti, None))
                 continue
-            w = hay[p:q].lower() if fold_case else hay[p:q]
+            w = raw[p:q]  # its own case: an identifier is never stemmed
             ok = words.get(w)
             if ok is None:
-                ok = stem(w.decode("ascii")) == st
+                ok = word_key(w.decode("ascii")) == st
                 if len(words) < 65536:
                     words[w] = ok
             if ok and q > end:
@@ -1505,8 +1522,8 @@ def _hit_span(hay, raw, cand: tuple[int, int, int], query: Query, pl: _StreamTer
     lit = pl.lit
     end = p + len(lit) if hay.startswith(lit, p) else None
     if pl.stem is not None and not (chr(before).isalnum() or before == 0x5F):
-        w = hay[p:q].decode("ascii")
-        if w and stem(w) == pl.stem:
+        w = raw[p:q].decode("ascii")
+        if w and word_key(w) == pl.stem:
             end = q if end is None else max(end, q)
     return None if end is None else (p, end)
 
@@ -1624,6 +1641,8 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
                                  "give the encoding, e.g. --encoding latin-1 or --encoding cp1252") from None
         if detect_format(head.decode("utf-8", "replace"), path) != "text":
             return None
+        if _SOFT_BREAK_B.search(head):
+            return None  # groff's line-end hyphenations: words are joined by the text path
         plans = _stream_terms(query)
         nterms = len(query.terms)
         size = os.fstat(fh.fileno()).st_size

@@ -3,19 +3,38 @@
 The text is cut into *blocks* (runs of non-blank lines). Hard-wrapped lines of
 one block form one paragraph. A block is a heading when it is a single short line
 that looks like a title (no sentence punctuation at its end, not a list item, not
-code, not an epigraph) and the section it opens holds body text. Gutenberg-style
-``BOOK ONE: 1805`` / ``CHAPTER IV`` lines, ALL-CAPS lines and underlined lines
-(``===`` / ``---``) are headings too, with levels from their kind. Project
-Gutenberg's licence header and footer become the lead and back matter.
+code, not an epigraph) and the section it opens holds body text. Other headings,
+with levels from their kind:
+
+* Gutenberg-style ``BOOK ONE: 1805`` / ``CHAPTER IV`` lines (a book with three
+  or more of them gets no other kind: its short lines are dialogue);
+* underlined lines (``===`` / ``---``, however short the underline), also a
+  block of up to three short lines over one underline (``What's New in IDLE
+  3.11.0`` / ``(since 3.10.0)`` / ``Released on 2022-10-24``);
+* numbered clauses: ``0. Definitions.``, ``2.1. Grants``, ``I. Introduction``,
+  ``B. Configuration``, nested by their numbering;
+* ALL-CAPS and centred lines;
+* *outdented* lines: when the body of a document is indented (man pages at
+  column 7, FAQs at column 3), a short line left of it, right above indented
+  text, is a heading; its column gives its level (a man page's ``NAME`` at 0,
+  ``   Pattern Syntax`` at 3).
+
+A man page as ``man`` prints it (``GREP(1)  User Commands  GREP(1)``) has its
+header line as title and its footer line as back matter. Project Gutenberg's
+licence header and footer become the lead and back matter.
+
+Paragraph kinds: ``list`` (bullets, ``1.``, ``a.``), ``code`` (indented code
+and examples, and the lines a man page sets as they are), ``text`` otherwise.
 """
 
 from __future__ import annotations
 
 import re
-from ..record import record
+from collections import Counter
 
 from ..model import Document, Paragraph, Section
 from ..segment import LIST_ITEM as _LIST_ITEM
+from ..segment import looks_like_code
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BYLINE = re.compile(
@@ -24,26 +43,30 @@ _BYLINE = re.compile(
     r"(?:(?P<views>\d[\d,.]*)\s*views?)?\s*$",
     re.IGNORECASE,
 )
-_UNDERLINE = re.compile(r"^\s*(=+|-+|~+|\*+)\s*$")
+_UNDERLINE = re.compile(r"^\s*(=+|-+|~+|\*+|\^+)\s*$")
+#: Rank of an underline by its character (lower = higher level).
+_UNDERLINE_RANK = {"=": 10.0, "-": 11.0, "~": 11.3, "^": 11.5, "*": 11.7}
 _ROMAN = r"[IVXLCDM]+"
 _NUMWORD = (
     r"ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|ELEVEN|TWELVE|THIRTEEN|"
     r"FOURTEEN|FIFTEEN|SIXTEEN|SEVENTEEN|EIGHTEEN|NINETEEN|TWENTY|FIRST|SECOND|"
     r"THIRD|FOURTH|FIFTH|SIXTH|SEVENTH|EIGHTH|NINTH|TENTH|LAST|FINAL"
 )
-# Structural headings of books, with their rank (lower = higher level); compiled
-# on first use, since most articles have none (see _struct_rank).
+# Structural headings of books, with their rank (lower = higher level) and
+# whether they are front or back matter (PREFACE, APPENDIX...: these take the
+# rank of the book's own top divisions, and are no book structure by themselves);
+# compiled on first use, since most articles have none (see _struct_rank).
 _STRUCT_SOURCES = [
-    (0, rf"^(?:VOLUME|VOL\.)\s+(?:{_ROMAN}|\d+|{_NUMWORD})\b.*$"),
-    (1, rf"^(?:BOOK|PART)\s+(?:{_ROMAN}|\d+|{_NUMWORD})\b.*$"),
-    (1, rf"^(?:(?:{_NUMWORD})\s+)?EPILOGUE\b.*$"),
-    (1, r"^(?:PROLOGUE|PREFACE|INTRODUCTION|APPENDIX|AFTERWORD)\b.{0,40}$"),
-    (2, rf"^CHAPTER\s+(?:{_ROMAN}|\d+|{_NUMWORD})\b.*$"),
+    (0, False, rf"^(?:VOLUME|VOL\.)\s+(?:{_ROMAN}|\d+|{_NUMWORD})\b.*$"),
+    (1, False, rf"^(?:BOOK|PART)\s+(?:{_ROMAN}|\d+|{_NUMWORD})\b.*$"),
+    (1, False, rf"^(?:(?:{_NUMWORD})\s+)?EPILOGUE\b.*$"),
+    (1, True, r"^(?:PROLOGUE|PREFACE|INTRODUCTION|APPENDIX|AFTERWORD)\b.{0,40}$"),
+    (2, False, rf"^CHAPTER\s+(?:{_ROMAN}|\d+|{_NUMWORD})\b.*$"),
 ]
-_STRUCT: list[tuple[int, re.Pattern]] = []
+_STRUCT: list[tuple[int, bool, re.Pattern]] = []
 _GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.I)
 _GUTENBERG_END = re.compile(r"^(?:\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG|End of (?:the )?Project Gutenberg)", re.I)
-_CODEY = re.compile(r"[{}<>=;$`|\\]|->|::|\(\)|^\S+\.(?:py|go|rs|js|sh|md|txt|json)\b|^[a-z_]+\(|/\S")
+_CODEY = re.compile(r"[{}<>=;$`|\\]|->|::|\(\)|\w\[|^\S+\.(?:py|go|rs|js|sh|md|txt|json)\b|^[a-z_]+\(|/\S")
 _CAPTIONISH = re.compile(
     r"^(?:photo|image|figure|fig\.|source|credit|caption|picture|video|graphic|chart|table)\b",
     re.I,
@@ -56,15 +79,45 @@ _FURNITURE = re.compile(
     re.I,
 )
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([A-Za-z. ]+\))?\s*[-\u2014\u2013]{1,2}\s")
+# A copyright notice is no heading, whatever its shape.
+_COPYRIGHT = re.compile(r"^(?:copyright\s*(?:\(c\)|\u00a9|\[|\d)|\(c\)\s|\u00a9)", re.I)
+# Columns set apart by runs of spaces: a table row, not a title.
+_COLUMNS = re.compile(r"\S {3,}\S")
+# A section number: 1. / 2.1 / 2.1. / IV. / B. followed by the title.
+_SECNUM = re.compile(
+    r"^(?:(?P<arabic>\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.)|(?P<roman>[IVXLC]{1,7})\.|(?P<letter>[A-Z])\.)[ \t]+(?=\S)"
+)
+_VALID_ROMAN = re.compile(r"^(?=[IVXLC])(?:C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+# Words a title does not end with (a lead-in: "The value is a bitwise or of").
+_TAIL_WORDS = frozenset(
+    "a an and are as at be by for from in into is of on or than that the to was were which whose with".split()
+)
+# man(1) output: the header line names the page and its section at both ends.
+_MAN_HEADER = re.compile(
+    r"^(?P<page>[^\s()]+(?: [^\s()]+)*)\((?P<sec>[0-9n][0-9A-Za-z]*)\)(?:\s+(?P<mid>.*?))?\s+(?P=page)\((?P=sec)\)$"
+)
+_DATE = re.compile(
+    r"\b(?:\d{4}-\d\d(?:-\d\d)?|(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\s+(?:\d{1,2},?\s+)?\d{4})\b"
+)
+# One sentence ending and another starting (not after an initial: "U.S. GOVERNMENT").
+_TWO_SENTENCES = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
 _MAX_HEADING_CHARS = 120
 _MAX_HEADING_WORDS = 16
 
 
-@record(slots=True)
 class _Block:
-    """Consecutive non-blank lines: ``lines`` holds (start, end) spans without EOL."""
+    """Consecutive non-blank lines: ``lines`` holds (start, end) spans without
+    EOL or surrounding spaces, ``ind`` the column each line starts at; ``head``
+    is the column of an outdented heading (a block cut off by
+    :func:`_split_outdented`), or None."""
 
-    lines: list[tuple[int, int]]
+    __slots__ = ("lines", "ind", "head")
+
+    def __init__(self, lines: list[tuple[int, int]], ind: list[int], head: int | None = None) -> None:
+        self.lines = lines
+        self.ind = ind
+        self.head = head
 
     @property
     def start(self) -> int:
@@ -74,11 +127,16 @@ class _Block:
     def end(self) -> int:
         return self.lines[-1][1]
 
+    def part(self, i: int, j: int, head: int | None = None) -> _Block:
+        """Lines ``i:j`` as a block of their own."""
+        return _Block(self.lines[i:j], self.ind[i:j], head)
+
 
 def _blocks(text: str, start: int, end: int) -> list[_Block]:
     """Split ``text[start:end]`` into blocks of non-blank lines (trimmed spans)."""
     blocks: list[_Block] = []
     cur: list[tuple[int, int]] = []
+    ind: list[int] = []
     for m in _LINE.finditer(text, start, end):
         s, e = m.span()
         if s == e:
@@ -94,12 +152,14 @@ def _blocks(text: str, start: int, end: int) -> list[_Block]:
             le -= 1
         if ls == le:
             if cur:
-                blocks.append(_Block(cur))
+                blocks.append(_Block(cur, ind))
                 cur = []
+                ind = []
         else:
             cur.append((ls, le))
+            ind.append(ls - s if ls == s or "\t" not in text[s:ls] else len(text[s:ls].expandtabs(8)))
     if cur:
-        blocks.append(_Block(cur))
+        blocks.append(_Block(cur, ind))
     return blocks
 
 
@@ -109,14 +169,15 @@ _STRUCT_ANY = re.compile(
 )
 
 
-def _struct_rank(line: str) -> int | None:
+def _struct_rank(line: str) -> tuple[int, bool] | None:
+    """(rank, front or back matter) of a book's structural heading, or None."""
     if not _STRUCT_ANY.match(line):  # one regex instead of five for ordinary lines
         return None
     if not _STRUCT:
-        _STRUCT.extend((rank, re.compile(src, re.I)) for rank, src in _STRUCT_SOURCES)
-    for rank, rx in _STRUCT:
+        _STRUCT.extend((rank, matter, re.compile(src, re.I)) for rank, matter, src in _STRUCT_SOURCES)
+    for rank, matter, rx in _STRUCT:
         if rx.match(line):
-            return rank
+            return rank, matter
     return None
 
 
@@ -140,6 +201,11 @@ def _title_ratio(line: str) -> float:
     return sum(1 for w in sig if w[0].isupper() or w[0].isdigit()) / len(sig)
 
 
+def _last_word(line: str) -> str:
+    words = line.rstrip(":").split()
+    return words[-1].lower() if words else ""
+
+
 def _looks_like_heading(line: str, numbered_ok: bool = False) -> bool:
     """Shape test for a generic heading line (length, punctuation, not list/code)."""
     if len(line) > _MAX_HEADING_CHARS or len(line.split()) > _MAX_HEADING_WORDS:
@@ -158,8 +224,10 @@ def _looks_like_heading(line: str, numbered_ok: bool = False) -> bool:
         return False  # "Here is how to install it:" introduces what follows
     if _LIST_ITEM.match(line) or _CAPTIONISH.match(line) or _DATELINE.match(line) or _FURNITURE.match(line):
         return False
-    if _CODEY.search(line):
+    if _CODEY.search(line) or _COPYRIGHT.match(line) or _COLUMNS.search(line):
         return False
+    if _last_word(line) in _TAIL_WORDS:
+        return False  # a lead-in cut short: "The value of "location" is a bitwise "or" of"
     inner = re.findall(r"([.!?])\s+\S", line)
     if inner and not (last == "?" and all(c == "?" for c in inner)):
         return False  # two sentences on one line: an epigraph or caption
@@ -181,55 +249,443 @@ def _is_body(text: str, block: _Block) -> bool:
     return words >= 8 or (words >= 3 and line[-1] in ".!?:\"'\u201d\u2019)")
 
 
-def _classify(text: str, blocks: list[_Block]) -> list[tuple[int, int] | None]:
+def _is_toc(text: str, block: _Block) -> bool:
+    """A block of section numbers and titles (a table of contents), which is no
+    body text: most of its lines start with ``2.1.`` or ``IV.``."""
+    n = len(block.lines)
+    if n < 2:
+        return False
+    hits = 0
+    for s, e in block.lines:
+        m = _SECNUM.match(text[s:e])
+        if m and (m.group("roman") is None or _VALID_ROMAN.match(m.group("roman"))):
+            hits += 1
+    return 5 * hits >= 3 * n
+
+
+def _is_content(text: str, block: _Block) -> bool:
+    """Does a block give a section some content (so that its heading is kept)?
+    Prose, code and lists do; a table of contents does not."""
+    if len(block.lines) > 1:
+        return not _is_toc(text, block)
+    if _is_body(text, block):
+        return True
+    s, e = block.lines[0]
+    return _LIST_ITEM.match(text[s:e]) is not None and len(text[s:e].split()) >= 8
+
+
+def _section_number(line: str, prev_letter: str | None) -> tuple[float, str, str, int] | None:
+    """A numbered heading's (rank, family, title, number) from its line, or None.
+
+    Ranks: roman numerals 13, capital letters 13.5, arabic numbers 13 + depth
+    (``1.`` 14, ``2.1`` 15...). A lone I, V, X, L or C is a letter after the
+    letter before it (``B.`` then ``C.``), a roman numeral otherwise.
+    """
+    m = _SECNUM.match(line)
+    if m is None:
+        return None
+    title = line[m.end() :]
+    if m.group("arabic"):
+        parts = [p for p in m.group("arabic").split(".") if p]
+        depth = len(parts)
+        return 13.0 + depth, f"a{depth}", title, int(parts[-1])
+    roman, letter = m.group("roman"), m.group("letter")
+    if roman is not None and len(roman) == 1 and prev_letter == chr(ord(roman) - 1):
+        roman, letter = None, roman
+    if roman is not None:
+        if not _VALID_ROMAN.match(roman):
+            return None
+        return 13.0, "r", title, _roman_value(roman)
+    return 13.5, "l", title, ord(letter) - 64
+
+
+def _roman_value(s: str) -> int:
+    vals = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+    total = 0
+    for a, b in zip(s, s[1:] + " "):
+        v = vals[a]
+        total += -v if b != " " and vals[b] > v else v
+    return total
+
+
+def _numbered_title_ok(title: str, family: str) -> bool:
+    """Shape test for the title after a section number (``Definitions.`` is one,
+    ``The bash malloc returns memory that is aligned...`` is a list item)."""
+    words = title.split()
+    if not words or len(title) > 100 or len(words) > 14:
+        return False
+    first, last = title[0], title[-1]
+    deep = family[0] == "a" and family != "a1"
+    if not (first.isupper() or first.isdigit() or first in "\"'(\u201c\u2018" or (deep and first in "-.")):
+        return False
+    if last in ",;" or _COPYRIGHT.match(title) or _CODEY.search(title):
+        return False
+    if _last_word(title) in _TAIL_WORDS:
+        return False
+    ratio = _title_ratio(title)
+    if _TWO_SENTENCES.search(title):
+        return False  # two sentences: a clause, not its title
+    if last == ".":
+        return len(words) <= (14 if deep else 10) and ratio >= 0.5
+    return last != ":" or ratio >= 0.5
+
+
+def _outdented_ok(title: str, man: bool) -> bool:
+    """Shape test for an outdented heading (relaxed: its place says much)."""
+    words = title.split()
+    letters = sum(1 for c in title if c.isalpha())
+    if letters < 2 or len(title) > 160 or len(words) > 25:
+        return False
+    if _COPYRIGHT.match(title) or title[-1] in ",;" or title.endswith("--"):
+        return False
+    if man:
+        return title[-1] != ":"  # "Feature Test Macro Requirements for glibc:" introduces a list
+    num = _SECNUM.match(title)
+    rest = title[num.end() :] if num else title
+    first = rest[0]
+    if not num and not (first.isupper() or first.isdigit() or first in "\"'(\u201c\u2018"):
+        return False
+    if _LIST_ITEM.match(title) and not num:
+        return False
+    if title[-1] == "." and not num and len(words) > 12:
+        return False
+    if num and _TWO_SENTENCES.search(rest):
+        return False  # "4. Redistribution. You may reproduce...": a clause, not a title
+    if _last_word(title) in _TAIL_WORDS:
+        return False  # "You may obtain a copy of the License at"
+    return not looks_like_code(title)
+
+
+def _underlined_title_ok(line: str) -> bool:
+    """Shape test for a line over an underline (which says much: ``API/ABI
+    Policy`` is a title there)."""
+    words = line.split()
+    if len(line) > _MAX_HEADING_CHARS or len(words) > _MAX_HEADING_WORDS:
+        return False
+    first = line[0]
+    if not (first.isupper() or first.isdigit() or first in "\"'(\u201c\u2018\u00bf\u00a1"):
+        return False
+    if line[-1] in ",;" or _COPYRIGHT.match(line) or (_LIST_ITEM.match(line) and not _SECNUM.match(line)):
+        return False
+    return not looks_like_code(line)
+
+
+def _split_underlined(text: str, blocks: list[_Block]) -> list[_Block]:
+    """Cut an underlined heading off the text that follows it in its block
+    (``What's New in IDLE 3.5.0?`` / ``====`` / ``*Release date: 2015-09-13*``)."""
+    out: list[_Block] = []
+    for b in blocks:
+        n = len(b.lines)
+        cut = None
+        for k in range(1, min(n - 1, 4)):
+            s, e = b.lines[k]
+            if _UNDERLINE.match(text[s:e]):
+                s1, e1 = b.lines[0]
+                if 2 * (e - s) >= e1 - s1 and _underline(text, b.part(0, k + 1)) is not None:
+                    cut = k + 1
+                break  # the first underline-like line decides
+        if cut is None:
+            out.append(b)
+        else:
+            out.append(b.part(0, cut))
+            out.append(b.part(cut, n))
+    return out
+
+
+def _underline(text: str, b: _Block) -> float | None:
+    """The rank of an underlined heading block (1-3 short title lines over a line
+    of ``=``, ``-``, ``~``...), or None. The underline may be short (``===``
+    under ``Introduction``)."""
+    n = len(b.lines)
+    if n < 2 or n > 4:
+        return None
+    s2, e2 = b.lines[-1]
+    um = _UNDERLINE.match(text[s2:e2])
+    if um is None:
+        return None
+    ch = um.group(1)[0]
+    ulen = e2 - s2
+    if ulen < (2 if ch == "=" else 3):
+        return None
+    s1, e1 = b.lines[0]
+    if not _underlined_title_ok(text[s1:e1]):
+        return None
+    if n > 2:
+        # a heading block: short lines, no sentences, an underline as long as one of them
+        longest = 0
+        for s, e in b.lines[:-1]:
+            line = text[s:e]
+            if len(line) > 80 or line[-1] in ".,;" or _LIST_ITEM.match(line):
+                return None
+            longest = max(longest, e - s)
+        if ulen < min(longest, e1 - s1) // 2:
+            return None
+    return _UNDERLINE_RANK.get(ch, 11.7)
+
+
+def _layout(blocks: list[_Block], man: bool = False) -> tuple[int, int]:
+    """(body indent, text width) of a document.
+
+    The body indent is the smallest column at which at least a fifth of the
+    lines start, with at most 15% of the lines left of it (column 0 needs a
+    third of the lines): 0 for most texts, 7 for a man page, 3 for a FAQ with
+    indented answers. A man page's is the first column from 2 on where a tenth
+    of its indented lines start. The width is the column nine lines in ten end
+    before.
+    """
+    cols: Counter = Counter()
+    ends: Counter = Counter()
+    total = 0
+    for b in blocks:
+        for (s, e), i in zip(b.lines, b.ind):
+            cols[i] += 1
+            ends[min(i + e - s, 200) // 4] += 1
+            total += 1
+    if not total:
+        return 0, 80
+    base = 0
+    left = 0
+    if man:
+        inner = total - cols[0] - cols[1]
+        base = min((c for c in cols if c >= 2 and cols[c] * 10 >= inner), default=0)
+    else:
+        for col in sorted(cols):
+            if cols[col] * (3 if col == 0 else 5) >= total:
+                base = col
+                break
+            left += cols[col]
+            if left * 100 > 15 * total:
+                break
+    acc = 0
+    width = 80
+    for q in sorted(ends):
+        acc += ends[q]
+        if acc * 10 >= total * 9:
+            width = q * 4 + 3
+            break
+    return base, width
+
+
+def _hanging(text: str, b: _Block, k: int) -> bool:
+    """Does line ``k`` of a numbered line's block continue its title (a hanging
+    indent under the title's first letter, as in ``4.21. How do I delete...`` /
+    ``      a certain regular expression?``)?"""
+    s, e = b.lines[0]
+    m = _SECNUM.match(text[s:e])
+    if m is None:
+        return False
+    col = b.ind[0] + m.end()
+    return 0 <= b.ind[k] - col <= 1 and text[b.lines[k - 1][1] - 1] not in ".:!"
+
+
+def _split_outdented(text: str, blocks: list[_Block], base: int, man: bool) -> list[_Block]:
+    """Cut outdented headings off the blocks of a document whose body is indented.
+
+    A run of up to three lines left of the body indent (one line and its
+    continuation, at one column, or a numbered line and its hanging indent)
+    becomes a block of its own (``head`` = its column) when indented text follows
+    it in the block; at a block's end it is marked too and :func:`_classify`
+    checks the next block. ``NAME`` / ``       grep, egrep...`` becomes a heading
+    and a paragraph.
+    """
+    out: list[_Block] = []
+    for b in blocks:
+        n = len(b.lines)
+        ind = b.ind
+        if min(ind) >= base:
+            out.append(b)
+            continue
+        seg = 0
+        i = 0
+        while i < n:
+            if ind[i] >= base:
+                i += 1
+                continue
+            j = i + 1
+            numbered = _SECNUM.match(text[b.lines[i][0] : b.lines[i][1]]) is not None
+            while j < n and j - i < 3:
+                if ind[j] == ind[i] and ind[j] < base and not _SECNUM.match(text[b.lines[j][0] : b.lines[j][1]]) \
+                        and text[b.lines[j - 1][1] - 1] not in ".:!?" and not man:
+                    j += 1  # the title goes on at the same column
+                elif numbered and j == i + 1 and ind[j] != base and _hanging(text, b.part(i, n), 1):
+                    j += 1
+                else:
+                    break
+            if j < n and ind[j] <= ind[i]:
+                i = j  # more lines at its column: a table of contents, a paragraph
+                continue
+            title = " ".join(text[s:e] for s, e in b.lines[i:j])
+            if not _outdented_ok(title, man):
+                i = j
+                continue
+            if seg < i:
+                out.append(b.part(seg, i))
+            out.append(b.part(i, j, ind[i]))
+            seg = i = j
+        if seg < n:
+            out.append(b.part(seg, n) if seg else b)
+    return out
+
+
+def _split_glued(text: str, blocks: list[_Block]) -> list[_Block]:
+    """Cut a numbered title line off the paragraph it opens (``2.1. The Initial
+    Developer Grant.`` / ``The Initial Developer hereby grants...``): the line is
+    short next to the paragraph's lines and reads as a title."""
+    out: list[_Block] = []
+    for b in blocks:
+        n = len(b.lines)
+        if n >= 3 and b.head is None:
+            s, e = b.lines[0]
+            m = _SECNUM.match(text[s:e])
+            if m is not None and b.ind[1] >= b.ind[0]:
+                widest = max(b.ind[k] + le - ls for k, (ls, le) in enumerate(b.lines))
+                title = text[s + m.end() : e]
+                s2 = b.lines[1][0]
+                if (
+                    b.ind[0] + e - s <= 0.7 * widest
+                    and len(title.split()) <= 8
+                    and text[s2].isupper()
+                    and _numbered_title_ok(title, "a2")
+                    and _title_ratio(title) >= 0.6
+                ):
+                    out.append(b.part(0, 1))
+                    out.append(b.part(1, n))
+                    continue
+        out.append(b)
+    return out
+
+
+def _centred(line: str, col: int, base: int, width: int) -> bool:
+    """A short line set in the middle of the text's width."""
+    return col >= max(8, base + 8) and abs(col + len(line) / 2 - width / 2) <= max(6, width / 10)
+
+
+def _classify(text: str, blocks: list[_Block], base: int, width: int, man: bool) -> list[tuple[float, int] | None]:
     """For each block: (rank, kind) when it is a heading candidate, else None.
 
-    kind 0 = structural (BOOK/CHAPTER), 1 = underlined/ALL-CAPS, 2 = generic.
-    A book with structural headings gets no generic or ALL-CAPS ones (its short
-    lines are dialogue, letters and signatures).
+    kind 0 = structural (BOOK/CHAPTER), 1 = underlined/ALL-CAPS/numbered/
+    outdented/centred, 2 = generic. A book with structural headings gets no
+    generic or ALL-CAPS ones (its short lines are dialogue, letters and
+    signatures). A man page gets only its outdented ones.
     """
-    out: list[tuple[int, int] | None] = []
+    out: list[tuple[float, int] | None] = []
     n = len(blocks)
     lines = [text[b.lines[0][0] : b.lines[0][1]] if len(b.lines) == 1 else None for b in blocks]
-    n_struct = sum(1 for ln in lines if ln is not None and len(ln) <= _MAX_HEADING_CHARS and _struct_rank(ln) is not None)
-    book = n_struct >= 3
+    structs = [
+        _struct_rank(ln) if ln is not None and len(ln) <= _MAX_HEADING_CHARS else None for ln in lines
+    ]
+    ranks = [r[0] for r in structs if r is not None and not r[1]]
+    book = len(ranks) >= 3
+    top = min(ranks) if book else None
+    indented = base >= 2
+    prev_letter: str | None = None
+    family_prev: dict[tuple, tuple[int, int]] = {}  # family -> (number, block index) of its last item
+    nums: list[tuple | None] = [None] * n
     for i, b in enumerate(blocks):
-        cand: tuple[int, int] | None = None
+        cand: tuple[float, int] | None = None
         line = lines[i]
-        if len(b.lines) == 2:
-            s2, e2 = b.lines[1]
-            um = _UNDERLINE.match(text[s2:e2])
-            s1, e1 = b.lines[0]
-            if um and abs((e2 - s2) - (e1 - s1)) <= 3 + (e1 - s1) // 3 and _looks_like_heading(text[s1:e1]):
-                cand = (10 if um.group(1)[0] == "=" else 11, 1)
-        elif line is not None:
-            rank = _struct_rank(line) if len(line) <= _MAX_HEADING_CHARS else None
-            if rank is not None:
-                cand = (rank, 0)
-            elif not book and _looks_like_heading(line, numbered_ok=True):
-                nxt = blocks[i + 1] if i + 1 < n else None
-                prev_list = i > 0 and lines[i - 1] is not None and _LIST_ITEM.match(lines[i - 1] or "")
-                if _is_allcaps(line) and (nxt is None or _is_body(text, nxt)):
-                    cand = (12, 1)
-                elif _NUMBERED.match(line) and prev_list:
-                    cand = None
-                elif nxt is not None and _is_body(text, nxt):
-                    cand = (20, 2)
-                elif (
-                    nxt is not None
-                    and _is_list(text, nxt)
-                    and len(line.split()) <= 6
-                    and line[-1] != ":"
-                    and not _NUMBERED.match(line)
-                ):
-                    cand = (20, 2)
+        nxt = blocks[i + 1] if i + 1 < n else None
+        if b.head is not None:
+            if nxt is not None and nxt.ind[0] > b.head:
+                title = " ".join(text[s:e] for s, e in b.lines)
+                num = None if man else _section_number(title, prev_letter)
+                if num is not None:
+                    nums[i] = (num[1], num[3])
+                    if num[1] == "l":
+                        prev_letter = chr(num[3] + 64)
+                # at its column, a clause's depth counts: 1. at 12, 1.1. at 13
+                depth = int(num[1][1:]) if num is not None and num[1][0] == "a" else 1
+                cand = (12.0 + b.head / 100 + depth - 1, 1)
+            out.append(cand)
+            continue
+        if man:
+            out.append(None)
+            continue
+        ul = _underline(text, b)
+        if ul is not None:
+            out.append((ul, 1))
+            continue
+        first = text[b.lines[0][0] : b.lines[0][1]]
+        if line is None and 1 < len(b.lines) <= 3 and _SECNUM.match(first) \
+                and all(_hanging(text, b, k) for k in range(1, len(b.lines))):
+            line = " ".join(text[s:e] for s, e in b.lines)  # a numbered title on two or three lines
+        if line is None:
+            out.append(None)
+            continue
+        st = structs[i]
+        if st is not None and (book or not st[1]):
+            out.append((st[0] if not st[1] else min(st[0], top if top is not None else st[0]), 0))
+            continue
+        if book:
+            out.append(None)
+            continue
+        num = _section_number(line, prev_letter)
+        if num is not None:
+            rank, family, title, value = num
+            if family == "l":
+                prev_letter = title and chr(value + 64)
+            key = (family, b.ind[0])
+            prev = family_prev.get(key)
+            family_prev[key] = (value, i)
+            nums[i] = (family, value)
+            in_list = prev is not None and prev[0] == value - 1 and prev[1] >= i - 3 and out[prev[1]] is None
+            nxt_same = False
+            if nxt is not None:
+                nf = _section_number(text[nxt.lines[0][0] : nxt.lines[0][1]], prev_letter)
+                nxt_same = nf is not None and nf[1] == family and nf[3] == value + 1 and nxt.ind[0] == b.ind[0] \
+                    and not _numbered_title_ok(nf[2], family)
+            if (
+                nxt is not None
+                and not in_list
+                and not nxt_same
+                and _numbered_title_ok(title, family)
+                and not (indented and b.ind[0] >= base and family == "a1" and _LIST_ITEM.match(line))
+            ):
+                cand = (rank, 1)
+            out.append(cand)
+            continue
+        if indented and b.ind[0] >= base and not _centred(line, b.ind[0], base, width):
+            out.append(None)
+            continue
+        if nxt is not None and (_is_allcaps(line) or _centred(line, b.ind[0], base, width)) \
+                and _SECNUM.match(text[nxt.lines[0][0] : nxt.lines[0][1]]):
+            out.append(None)  # the part a numbered clause opens (see below)
+            continue
+        if _looks_like_heading(line, numbered_ok=True):
+            prev_list = i > 0 and lines[i - 1] is not None and _LIST_ITEM.match(lines[i - 1] or "")
+            centred = _centred(line, b.ind[0], base, width)
+            body = nxt is not None and _is_body(text, nxt) and not (
+                _title_ratio(line) < 0.5 and nxt.ind[0] > b.ind[0] + 1
+            )
+            if (centred or _is_allcaps(line)) and (nxt is None or body):
+                cand = (12.0, 1)
+            elif _NUMBERED.match(line) and prev_list:
+                cand = None
+            elif body:
+                cand = (20.0, 2)
+            elif (
+                nxt is not None
+                and _is_list(text, nxt)
+                and len(line.split()) <= 6
+                and line[-1] != ":"
+                and not _NUMBERED.match(line)
+            ):
+                cand = (20.0, 2)
         out.append(cand)
-    # A generic line right above a generic heading is the heading one level up.
+    # A generic line right above a generic heading is the heading one level up;
+    # an ALL-CAPS or centred line right above a numbered clause opens its part.
     for i in range(n - 2, -1, -1):
-        if out[i] is None and out[i + 1] is not None and out[i + 1][1] == 2 and lines[i] is not None:
+        if out[i] is None and out[i + 1] is not None and lines[i] is not None and not man and not book:
             ln = lines[i]
-            if not book and _looks_like_heading(ln) and not _is_allcaps(ln):
-                out[i] = (19, 2)
+            if indented and blocks[i].ind[0] >= base and not _centred(ln, blocks[i].ind[0], base, width):
+                continue
+            kind_next = out[i + 1][1]  # type: ignore[index]
+            if kind_next == 2 and _looks_like_heading(ln) and not _is_allcaps(ln):
+                out[i] = (19.0, 2)
+            elif nums[i + 1] is not None and kind_next == 1 and _looks_like_heading(ln) and (
+                _is_allcaps(ln) or _centred(ln, blocks[i].ind[0], base, width)
+            ) and out[i + 1][0] > 12.0:  # type: ignore[index]
+                out[i] = (12.0, 1)
     return out
 
 
@@ -238,15 +694,17 @@ def _is_list(text: str, block: _Block) -> bool:
     return bool(_LIST_ITEM.match(text[s:e]))
 
 
-def _confirm(text: str, blocks: list[_Block], cands: list[tuple[int, int] | None], first: int) -> list[bool]:
+def _confirm(text: str, blocks: list[_Block], cands: list[tuple[float, int] | None], first: int,
+             man: bool = False) -> list[bool]:
     """Keep a candidate only if its section holds body text before the next
-    candidate of the same or a higher level (drops tables of contents)."""
+    candidate of the same or a higher level (drops tables of contents). In a
+    man page any text will do (``SEE ALSO`` / ``       VACUUM(7)``)."""
     keep = [False] * len(blocks)
     pending: list[int] = []  # candidate indexes still waiting for body text
     for i in range(first, len(blocks)):
         c = cands[i]
         if c is None:
-            if pending and (len(blocks[i].lines) > 1 or _is_body(text, blocks[i])):
+            if pending and (man or _is_content(text, blocks[i])):
                 for j in pending:
                     keep[j] = True
                 pending.clear()
@@ -257,19 +715,44 @@ def _confirm(text: str, blocks: list[_Block], cands: list[tuple[int, int] | None
     return keep
 
 
-def _levels(ranks: list[int]) -> dict[int, int]:
+def _levels(ranks: list[float]) -> dict[float, int]:
     """Map the ranks in use to levels 1..n."""
     return {r: k + 1 for k, r in enumerate(sorted(set(ranks)))}
 
 
-def _make_paragraph(text: str, block: _Block, kind: str | None = None) -> Paragraph:
+def _kind(text: str, block: _Block, margin: int | None) -> str:
+    """``list``, ``code`` or ``text`` (see the module docstring). ``margin`` is a
+    man page's right margin: a block of its that does not fill its lines to it
+    was set line by line (a synopsis, an example)."""
+    s = block.lines[0][0] - block.ind[0]
+    first = text[block.lines[0][0] : block.lines[0][1]]
+    if _LIST_ITEM.match(first) and all(
+        _LIST_ITEM.match(text[a:b]) or text[a - 1 : a] in " \t" for a, b in block.lines
+    ):
+        return "list"
+    if text[s : block.lines[0][0]].strip() == "" and looks_like_code(text[s : block.end]):
+        return "code"
+    if margin is not None and len(block.lines) > 1:
+        # a hanging tag ("-f FILE, --file=FILE" over its indented text) is not counted
+        k0 = 1 if block.ind[1] > block.ind[0] else 0
+        for k in range(k0, len(block.lines) - 1):
+            ls, le = block.lines[k]
+            if block.ind[k] + le - ls < margin - 1:
+                return "code"
+    return "text"
+
+
+def _make_paragraph(text: str, block: _Block, kind: str | None = None, margin: int | None = None) -> Paragraph:
     s, e = block.start, block.end
-    if kind is None:
-        first = text[block.lines[0][0] : block.lines[0][1]]
-        kind = "list" if _LIST_ITEM.match(first) and all(
-            _LIST_ITEM.match(text[a:b]) or text[a - 1 : a] in " \t" for a, b in block.lines
-        ) else "text"
-    return Paragraph(s, e, text[s:e], kind)
+    return Paragraph(s, e, text[s:e], kind or _kind(text, block, margin))
+
+
+def _title_of(text: str, block: _Block) -> str:
+    """A heading block's title: its lines joined, an underline left out."""
+    spans = block.lines
+    if len(spans) > 1 and _UNDERLINE.match(text[spans[-1][0] : spans[-1][1]]):
+        spans = spans[:-1]
+    return " ".join(text[s:e].strip() for s, e in spans)
 
 
 def _header(text: str, blocks: list[_Block], cands: list) -> tuple[dict, list[tuple[_Block, str]], int]:
@@ -288,9 +771,21 @@ def _header(text: str, blocks: list[_Block], cands: list) -> tuple[dict, list[tu
         return fields, meta, 0
     if len(blocks) == 1:
         return fields, meta, 0
-    fields["title"] = title
-    meta.append((_Block([b0.lines[0]]), "title"))
     rest = b0.lines[1:]
+    if rest:
+        s2, e2 = rest[0]
+        second = text[s2:e2]
+        if _UNDERLINE.match(second):
+            # an underlined title: a section heading when its underline comes back below
+            if cands[0] is not None and any(c is not None and c[0] == cands[0][0] for c in cands[1:]):
+                return fields, meta, 0
+            fields["title"] = title
+            meta.append((b0, "title"))
+            return fields, meta, 1
+        if second[:1].islower() or _TWO_SENTENCES.search(title):
+            return fields, meta, 0  # a wrapped paragraph: its first line is half a sentence
+    fields["title"] = title
+    meta.append((b0.part(0, 1), "title"))
     i = 1
     # Byline/subtitle may follow in the same block or in the next one(s).
     pool: list[tuple[int, int]] = list(rest)
@@ -308,16 +803,63 @@ def _header(text: str, blocks: list[_Block], cands: list) -> tuple[dict, list[tu
                 fields["date"] = m.group("date")
             if m.group("views"):
                 fields["views"] = int(re.sub(r"[,.]", "", m.group("views")))
-            meta.append((_Block([pool[0]]), "byline"))
+            meta.append((_Block([pool[0]], [0]), "byline"))
             pool = pool[1:]
         if pool and len(pool) == 1:
             s2, e2 = pool[0]
             fields["subtitle"] = text[s2:e2]
-            meta.append((_Block(pool), "subtitle"))
+            meta.append((_Block(pool, [0]), "subtitle"))
             pool = []
         if pool:  # more lines: they are body text of the lead
-            meta.append((_Block(pool), "text"))
+            meta.append((_Block(pool, [0] * len(pool)), "text"))
     return fields, meta, i
+
+
+def _man_frame(text: str, blocks: list[_Block]) -> tuple[dict, _Block, _Block | None] | None:
+    """A man page's header line (``GREP(1)   User Commands   GREP(1)``) and
+    footer line (``GNU grep 3.8   2019-12-29   GREP(1)``), or None for other texts.
+
+    Returns (fields, header block, footer block or None); the blocks list is
+    trimmed of both lines.
+    """
+    if not blocks:
+        return None
+    b0 = blocks[0]
+    s, e = b0.lines[0]
+    m = _MAN_HEADER.match(text[s:e])
+    if m is None:
+        return None
+    fields: dict = {"title": f"{m.group('page')}({m.group('sec')})"}
+    if m.group("mid"):
+        fields["subtitle"] = m.group("mid").strip()
+    head = b0.part(0, 1)
+    if len(b0.lines) > 1:
+        blocks[0] = b0.part(1, len(b0.lines))
+    else:
+        del blocks[0]
+    foot = None
+    if blocks:
+        bl = blocks[-1]
+        fs, fe = bl.lines[-1]
+        if text[fs:fe].endswith(f"{m.group('page')}({m.group('sec')})") and fs != s:
+            foot = bl.part(len(bl.lines) - 1, len(bl.lines))
+            if len(bl.lines) > 1:
+                blocks[-1] = bl.part(0, len(bl.lines) - 1)
+            else:
+                del blocks[-1]
+            d = _DATE.search(text, fs, fe)
+            if d:
+                fields["date"] = d.group(0)
+    return fields, head, foot
+
+
+def _man_margin(text: str, blocks: list[_Block]) -> int:
+    """The right margin of a man page: the column most of its lines end at."""
+    ends: Counter = Counter()
+    for b in blocks:
+        for (s, e), i in zip(b.lines[:-1], b.ind[:-1]):
+            ends[i + e - s] += 1
+    return ends.most_common(1)[0][0] if ends else 80
 
 
 def _gutenberg_bounds(text: str) -> tuple[int | None, int | None]:
@@ -377,13 +919,27 @@ def parse_text(text: str, path: str | None = None) -> Document:
         body_end = gut_end
 
     blocks = _blocks(text, body_start, body_end)
-    cands = _classify(text, blocks)
     fields: dict = {}
     meta: list[tuple[_Block, str]] = []
+    man = _man_frame(text, blocks) if gut_start is None else None
+    margin = None
+    if man is not None:
+        fields, head_block, foot = man
+        meta.append((head_block, "title"))
+        if foot is not None:
+            back_blocks = [foot]
+            body_end = gut_end = foot.start - (foot.ind[0] if foot.ind else 0)
+        margin = _man_margin(text, blocks)
+    base, width = _layout(blocks, man is not None)
+    if base >= 2:
+        blocks = _split_outdented(text, blocks, base, man is not None)
+    if man is None:
+        blocks = _split_glued(text, _split_underlined(text, blocks))
+    cands = _classify(text, blocks, base, width, man is not None)
     first = 0
-    if gut_start is None:
+    if gut_start is None and man is None:
         fields, meta, first = _header(text, blocks, cands)
-    keep = _confirm(text, blocks, cands, first)
+    keep = _confirm(text, blocks, cands, first, man is not None)
     heads = [i for i in range(first, len(blocks)) if keep[i]]
     levels = _levels([cands[i][0] for i in heads])  # type: ignore[index]
 
@@ -391,7 +947,7 @@ def parse_text(text: str, path: str | None = None) -> Document:
     lead_paras += [Paragraph(b.start, b.end, text[b.start : b.end], "meta") for b, k in meta if k != "text"]
     lead_paras += [_make_paragraph(text, b, "text") for b, k in meta if k == "text"]
     first_head = heads[0] if heads else len(blocks)
-    lead_paras += [_make_paragraph(text, b) for b in blocks[first:first_head]]
+    lead_paras += [_make_paragraph(text, b, margin=margin) for b in blocks[first:first_head]]
     lead_paras.sort(key=lambda p: p.start)
 
     sections: list[Section] = []
@@ -400,15 +956,14 @@ def parse_text(text: str, path: str | None = None) -> Document:
         b = blocks[bi]
         level = levels[cands[bi][0]]  # type: ignore[index]
         nxt = heads[k + 1] if k + 1 < len(heads) else len(blocks)
-        paras = tuple(_make_paragraph(text, blocks[j]) for j in range(bi + 1, nxt))
+        paras = tuple(_make_paragraph(text, blocks[j], margin=margin) for j in range(bi + 1, nxt))
         while stack and stack[-1][0] >= level:
             stack.pop()
         parent = stack[-1][1] if stack else None
         idx = k + 1
         stack.append((level, idx))
-        hs, he = b.lines[0]
         sections.append(
-            Section(idx, level, text[hs:he].strip(), b.start, 0, b.start, b.end, parent, paras)
+            Section(idx, level, _title_of(text, b), b.start, 0, b.start, b.end, parent, paras)
         )
     # Fix up tiling: each section runs to the next one's start.
     ends = [s.start for s in sections[1:]] + [body_end]
