@@ -43,12 +43,13 @@ LIST_ITEM = re.compile(
 
 # A line of code: a comment or prompt at its start, a statement end or brace at
 # its end, an assignment, call, operator or URL; and not a sentence.
-_CODE_LINE = re.compile(
-    r"^\s*(?:#\s*[a-z]|//|/\*|\*/|\$ |>>> |[{}]\s*$)"
-    r"|[;{}\\]\s*$"
-    r"|\w\([^()\s]*[,)]|\s==?\s|->|::|&&|\|\||\w\[[^\]]*\]"
-    r"|^\s*[a-z][\w.-]*://\S+\s*$"
-)
+_CODE_START = ("#", "//", "/*", "*/", "$ ", ">>> ", "{", "}")
+_CODE_END = (";", "{", "}", "\\")
+_CODE_OPS = re.compile(r" ==? |->|::|&&|\|\||://")
+_CODE_CALL = re.compile(r"\w\([^()\s]*[,)]")
+_CODE_INDEX = re.compile(r"\w\[[^\]]*\]")
+# What every line of code holds one of (a cheap test first).
+_CODE_HINT = re.compile(r"[#{};\\=\[$|&>:/*(]")
 _SENTENCE_LINE = re.compile(
     r"[a-z]{2,}[.!?][\"')\u201d\u2019]*\s+[A-Z]|^\s*[A-Z][a-z]*(?:\s+\S+){2,}?\s+\S*[a-z]{2}\S*[.!?][\"')\u201d\u2019]*\s*$"
 )
@@ -56,9 +57,10 @@ _SENTENCE_LINE = re.compile(
 
 def looks_like_code(block: str) -> bool:
     r"""True for a block of code or of an example typed as is (kept verbatim,
-    never split into sentences): an indented block with code in half of its
-    lines, or a flush one with code in every line. ``block`` starts at the start
-    of its first line (indentation included).
+    never split into sentences): an indented block (every line indented) with
+    code in half of its lines. ``block`` starts at the start of its first line
+    (indentation included). A flush block is never code: plain text indents its
+    examples, and prose is far more common there.
 
     The text loader and the streamed counts of :mod:`osce_brief.search` agree on
     it, since it looks at the block alone.
@@ -66,20 +68,37 @@ def looks_like_code(block: str) -> bool:
     Example:
         >>> looks_like_code("    x = f(a, b);\n    return x;")
         True
-        >>> looks_like_code("An indented paragraph of prose. It says so.")
+        >>> looks_like_code("    An indented paragraph of prose. It says so.")
         False
     """
-    lines = [ln for ln in block.splitlines() if ln.strip()]
-    if not lines:
+    if block[:1] not in " \t":
         return False
-    code = 0
-    indented = True
-    for ln in lines:
+    code = n = 0
+    for ln in block.splitlines():
+        if not ln.strip():
+            continue
         if ln[:1] not in " \t":
-            indented = False
-        if _CODE_LINE.search(ln) and not _SENTENCE_LINE.search(ln):
+            return False
+        n += 1
+        if code_line(ln):
             code += 1
-    return code == len(lines) or (indented and 2 * code >= len(lines))
+    return n > 0 and 2 * code >= n
+
+
+def code_line(ln: str) -> bool:
+    """Does one line read as code (see :func:`looks_like_code`)?"""
+    if _CODE_HINT.search(ln) is None:
+        return False
+    s = ln.strip()
+    if not (
+        s.startswith(_CODE_START)
+        or s.endswith(_CODE_END)
+        or ("(" in s and _CODE_CALL.search(s) is not None)
+        or ("[" in s and _CODE_INDEX.search(s) is not None)
+        or _CODE_OPS.search(s) is not None
+    ):
+        return False
+    return _SENTENCE_LINE.search(s) is None
 
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets,

@@ -30,7 +30,10 @@ and examples, and the lines a man page sets as they are), ``text`` otherwise.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
+from itertools import chain
 
 from ..model import Document, Paragraph, Section
 from ..segment import LIST_ITEM as _LIST_ITEM
@@ -79,6 +82,8 @@ _FURNITURE = re.compile(
     re.I,
 )
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([A-Za-z. ]+\))?\s*[-\u2014\u2013]{1,2}\s")
+# Characters of code, not of a numbered title ("Modifying/Customizing libpng" is one).
+_CODE_CHARS = re.compile(r"[{}<>=;$`|\\]|->|::|\(\)|\w\[")
 # A copyright notice is no heading, whatever its shape.
 _COPYRIGHT = re.compile(r"^(?:copyright\s*(?:\(c\)|\u00a9|\[|\d)|\(c\)\s|\u00a9)", re.I)
 # Columns set apart by runs of spaces: a table row, not a title.
@@ -255,6 +260,8 @@ def _is_toc(text: str, block: _Block) -> bool:
     n = len(block.lines)
     if n < 2:
         return False
+    if not any(_SECNUM.match(text[s:e]) for s, e in block.lines[:2]):
+        return False  # (most blocks are decided on their first lines)
     hits = 0
     for s, e in block.lines:
         m = _SECNUM.match(text[s:e])
@@ -299,6 +306,22 @@ def _section_number(line: str, prev_letter: str | None) -> tuple[float, str, str
     return 13.5, "l", title, ord(letter) - 64
 
 
+def _opens(line: str, nxt: str) -> bool:
+    """Does the numbered line ``nxt`` open a subdivision of ``line`` (``2.2.`` /
+    ``2.2.1.``, or ``6.7.3.`` / ``A.``)?"""
+    a, b = _SECNUM.match(line), _SECNUM.match(nxt)
+    if a is None or b is None:
+        return False
+    first = b.group("letter") == "A" or b.group("roman") == "I" or b.group("arabic") in ("1.", "1.1", "1.1.")
+    if first and (a.group("arabic") is None) != (b.group("arabic") is None):
+        return True  # a numbering of another kind starts: "6.7.3. Special syntax" / "A. HHsed v1.5"
+    if not a.group("arabic") or not b.group("arabic"):
+        return False
+    pa = [p for p in a.group("arabic").split(".") if p]
+    pb = [p for p in b.group("arabic").split(".") if p]
+    return len(pb) == len(pa) + 1 and pb[: len(pa)] == pa
+
+
 def _roman_value(s: str) -> int:
     vals = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
     total = 0
@@ -318,7 +341,7 @@ def _numbered_title_ok(title: str, family: str) -> bool:
     deep = family[0] == "a" and family != "a1"
     if not (first.isupper() or first.isdigit() or first in "\"'(\u201c\u2018" or (deep and first in "-.")):
         return False
-    if last in ",;" or _COPYRIGHT.match(title) or _CODEY.search(title):
+    if last in ",;" or _COPYRIGHT.match(title) or _CODE_CHARS.search(title):
         return False
     if _last_word(title) in _TAIL_WORDS:
         return False
@@ -349,8 +372,8 @@ def _outdented_ok(title: str, man: bool) -> bool:
         return False
     if title[-1] == "." and not num and len(words) > 12:
         return False
-    if num and _TWO_SENTENCES.search(rest):
-        return False  # "4. Redistribution. You may reproduce...": a clause, not a title
+    if _COLUMNS.search(title):
+        return False  # a table row
     if _last_word(title) in _TAIL_WORDS:
         return False  # "You may obtain a copy of the License at"
     return not looks_like_code(title)
@@ -367,7 +390,7 @@ def _underlined_title_ok(line: str) -> bool:
         return False
     if line[-1] in ",;" or _COPYRIGHT.match(line) or (_LIST_ITEM.match(line) and not _SECNUM.match(line)):
         return False
-    return not looks_like_code(line)
+    return not _COLUMNS.search(line) and not looks_like_code(line)  # a table's head row is no title
 
 
 def _split_underlined(text: str, blocks: list[_Block]) -> list[_Block]:
@@ -379,7 +402,7 @@ def _split_underlined(text: str, blocks: list[_Block]) -> list[_Block]:
         cut = None
         for k in range(1, min(n - 1, 4)):
             s, e = b.lines[k]
-            if _UNDERLINE.match(text[s:e]):
+            if text[s] in "=-~^*" and _UNDERLINE.match(text[s:e]):
                 s1, e1 = b.lines[0]
                 if 2 * (e - s) >= e1 - s1 and _underline(text, b.part(0, k + 1)) is not None:
                     cut = k + 1
@@ -423,47 +446,44 @@ def _underline(text: str, b: _Block) -> float | None:
     return _UNDERLINE_RANK.get(ch, 11.7)
 
 
-def _layout(blocks: list[_Block], man: bool = False) -> tuple[int, int]:
-    """(body indent, text width) of a document.
-
-    The body indent is the smallest column at which at least a fifth of the
-    lines start, with at most 15% of the lines left of it (column 0 needs a
-    third of the lines): 0 for most texts, 7 for a man page, 3 for a FAQ with
-    indented answers. A man page's is the first column from 2 on where a tenth
-    of its indented lines start. The width is the column nine lines in ten end
-    before.
+def _layout(blocks: list[_Block], man: bool = False) -> int:
+    """The body indent of a document: the smallest column at which at least a
+    fifth of the lines start, with at most 15% of the lines left of it (column 0
+    needs a third of the lines): 0 for most texts, 7 for a man page, 3 for a FAQ
+    with indented answers. A man page's is the first column from 2 on where a
+    tenth of its indented lines start.
     """
-    cols: Counter = Counter()
+    cols = Counter(chain.from_iterable(b.ind for b in blocks))
+    total = sum(cols.values())
+    if not total:
+        return 0
+    if man:
+        inner = total - cols[0] - cols[1]
+        return min((c for c in cols if c >= 2 and cols[c] * 10 >= inner), default=0)
+    left = 0
+    for col in sorted(cols):
+        if cols[col] * (3 if col == 0 else 5) >= total:
+            return col
+        left += cols[col]
+        if left * 100 > 15 * total:
+            break
+    return 0
+
+
+def _width(blocks: list[_Block]) -> int:
+    """The text width of a document: the column nine lines in ten end before."""
     ends: Counter = Counter()
     total = 0
     for b in blocks:
         for (s, e), i in zip(b.lines, b.ind):
-            cols[i] += 1
             ends[min(i + e - s, 200) // 4] += 1
             total += 1
-    if not total:
-        return 0, 80
-    base = 0
-    left = 0
-    if man:
-        inner = total - cols[0] - cols[1]
-        base = min((c for c in cols if c >= 2 and cols[c] * 10 >= inner), default=0)
-    else:
-        for col in sorted(cols):
-            if cols[col] * (3 if col == 0 else 5) >= total:
-                base = col
-                break
-            left += cols[col]
-            if left * 100 > 15 * total:
-                break
     acc = 0
-    width = 80
     for q in sorted(ends):
         acc += ends[q]
         if acc * 10 >= total * 9:
-            width = q * 4 + 3
-            break
-    return base, width
+            return q * 4 + 3
+    return 80
 
 
 def _hanging(text: str, b: _Block, k: int) -> bool:
@@ -514,6 +534,12 @@ def _split_outdented(text: str, blocks: list[_Block], base: int, man: bool) -> l
             if j < n and ind[j] <= ind[i]:
                 i = j  # more lines at its column: a table of contents, a paragraph
                 continue
+            if not man and (any(ind[k] <= ind[i] for k in range(j, n)) or any(ind[k] == ind[i] for k in range(seg, i))):
+                i = j  # lines at its column before or after it: a table of contents
+                continue
+            if not man and j < n and text[b.lines[j][0]].islower() and text[b.lines[j - 1][1] - 1] not in ".?!:":
+                i = j  # its sentence goes on: "7. Disclaimer of Warranty. Unless required by ... agreed" / "to in writing"
+                continue
             title = " ".join(text[s:e] for s, e in b.lines[i:j])
             if not _outdented_ok(title, man):
                 i = j
@@ -555,22 +581,72 @@ def _split_glued(text: str, blocks: list[_Block]) -> list[_Block]:
     return out
 
 
-def _centred(line: str, col: int, base: int, width: int) -> bool:
-    """A short line set in the middle of the text's width."""
-    return col >= max(8, base + 8) and abs(col + len(line) / 2 - width / 2) <= max(6, width / 10)
+_RUNIN = re.compile(r"((?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]{1,7}\.|[A-Z]\.)[ \t]+([A-Z][^.!?:;]{1,70}?)\.)[ \t]+[A-Z(\"\u201c]")
 
 
-def _classify(text: str, blocks: list[_Block], base: int, width: int, man: bool) -> list[tuple[float, int] | None]:
-    """For each block: (rank, kind) when it is a heading candidate, else None.
+def _split_runin(text: str, blocks: list[_Block], base: int) -> list[_Block]:
+    """Cut run-in clause headings off their paragraphs (``2. Grant of Copyright
+    License. Subject to the terms...``): a number, a short title-case title and
+    its period open the paragraph. Two clauses of a document at least must read
+    so (one could be a sentence that happens to start that way)."""
+    found: list[tuple[int, int]] = []  # (block index, end of the heading)
+    for k, b in enumerate(blocks):
+        if len(b.lines) < 2 or b.head is not None:
+            continue
+        s, e = b.lines[0]
+        if not ("0" <= text[s] <= "9" or "A" <= text[s] <= "Z"):
+            continue
+        m = _RUNIN.match(text, s, e)
+        if m is None or text[m.end(1) : e].strip() == "":
+            continue
+        title = m.group(2)
+        if len(title.split()) > 8 or _title_ratio(title) < 0.75 or _last_word(title) in _TAIL_WORDS:
+            continue
+        found.append((k, m.end(1)))
+    if len(found) < 2:
+        return blocks
+    out = list(blocks)
+    for k, cut in reversed(found):
+        b = blocks[k]
+        s, e = b.lines[0]
+        rest = cut
+        while text[rest] in " \t":
+            rest += 1
+        head = b.ind[0] if 2 <= base and b.ind[0] < base else None
+        out[k : k + 1] = [
+            _Block([(s, cut)], [b.ind[0]], head),
+            _Block([(rest, e)] + b.lines[1:], [b.ind[0] + rest - s] + b.ind[1:]),
+        ]
+    return out
+
+
+def _centred(line: str, col: int, base: int, width: Callable[[], int]) -> bool:
+    """A short line set in the middle of the text's width (``width()`` gives it)."""
+    if col < max(8, base + 8):
+        return False
+    w = width()
+    return abs(col + len(line) / 2 - w / 2) <= max(6, w / 10)
+
+
+def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tuple[float, int, bool] | None]:
+    """For each block: (rank, kind, major) when it is a heading candidate, else None.
 
     kind 0 = structural (BOOK/CHAPTER), 1 = underlined/ALL-CAPS/numbered/
-    outdented/centred, 2 = generic. A book with structural headings gets no
+    outdented/centred, 2 = generic. ``major``: a kind that opens a document's
+    main divisions (BOOK, ``===``, ``1.``, ``I.``; see :func:`_nest`). A book with structural headings gets no
     generic or ALL-CAPS ones (its short lines are dialogue, letters and
     signatures). A man page gets only its outdented ones.
     """
-    out: list[tuple[float, int] | None] = []
+    out: list[tuple[float, int, bool] | None] = []
     n = len(blocks)
     lines = [text[b.lines[0][0] : b.lines[0][1]] if len(b.lines) == 1 else None for b in blocks]
+    known: list[int] = []
+
+    def width() -> int:  # measured only when a line may be centred
+        if not known:
+            known.append(_width(blocks))
+        return known[0]
+
     structs = [
         _struct_rank(ln) if ln is not None and len(ln) <= _MAX_HEADING_CHARS else None for ln in lines
     ]
@@ -586,16 +662,20 @@ def _classify(text: str, blocks: list[_Block], base: int, width: int, man: bool)
         line = lines[i]
         nxt = blocks[i + 1] if i + 1 < n else None
         if b.head is not None:
-            if nxt is not None and nxt.ind[0] > b.head:
-                title = " ".join(text[s:e] for s, e in b.lines)
-                num = None if man else _section_number(title, prev_letter)
+            title = " ".join(text[s:e] for s, e in b.lines)
+            num = None if man else _section_number(title, prev_letter)
+            if nxt is not None and (nxt.ind[0] > b.head or (num is not None and nxt.head == b.head and _opens(
+                title, text[nxt.lines[0][0] : nxt.lines[0][1]]
+            ))):
                 if num is not None:
                     nums[i] = (num[1], num[3])
                     if num[1] == "l":
                         prev_letter = chr(num[3] + 64)
-                # at its column, a clause's depth counts: 1. at 12, 1.1. at 13
+                # at its column, a clause's depth counts: 1. at 12, 1.1. at 13; A. is a kind of its own
                 depth = int(num[1][1:]) if num is not None and num[1][0] == "a" else 1
-                cand = (12.0 + b.head / 100 + depth - 1, 1)
+                major = num is not None and depth == 1 and num[1] in ("a1", "r")
+                letter = 0.5 if num is not None and num[1] == "l" else 0.0
+                cand = (12.0 + b.head / 100 + depth - 1 + letter, 1, major)
             out.append(cand)
             continue
         if man:
@@ -603,7 +683,7 @@ def _classify(text: str, blocks: list[_Block], base: int, width: int, man: bool)
             continue
         ul = _underline(text, b)
         if ul is not None:
-            out.append((ul, 1))
+            out.append((ul, 1, ul == 10.0))
             continue
         first = text[b.lines[0][0] : b.lines[0][1]]
         if line is None and 1 < len(b.lines) <= 3 and _SECNUM.match(first) \
@@ -614,7 +694,7 @@ def _classify(text: str, blocks: list[_Block], base: int, width: int, man: bool)
             continue
         st = structs[i]
         if st is not None and (book or not st[1]):
-            out.append((st[0] if not st[1] else min(st[0], top if top is not None else st[0]), 0))
+            out.append((st[0] if not st[1] else min(st[0], top if top is not None else st[0]), 0, True))
             continue
         if book:
             out.append(None)
@@ -641,15 +721,19 @@ def _classify(text: str, blocks: list[_Block], base: int, width: int, man: bool)
                 and _numbered_title_ok(title, family)
                 and not (indented and b.ind[0] >= base and family == "a1" and _LIST_ITEM.match(line))
             ):
-                cand = (rank, 1)
+                cand = (rank, 1, family in ("a1", "r"))
             out.append(cand)
             continue
         if indented and b.ind[0] >= base and not _centred(line, b.ind[0], base, width):
             out.append(None)
             continue
-        if nxt is not None and (_is_allcaps(line) or _centred(line, b.ind[0], base, width)) \
+        if nxt is not None and len(nxt.lines) == 1 and (_is_allcaps(line) or _centred(line, b.ind[0], base, width)) \
                 and _SECNUM.match(text[nxt.lines[0][0] : nxt.lines[0][1]]):
             out.append(None)  # the part a numbered clause opens (see below)
+            continue
+        prev_line = lines[i - 1] if i > 0 else None
+        if prev_line is not None and prev_line[-1] == ":" and len(prev_line) <= 100 and not _is_allcaps(line):
+            out.append(None)  # what a lead-in line ("...is provided as follows:") introduces
             continue
         if _looks_like_heading(line, numbered_ok=True):
             prev_list = i > 0 and lines[i - 1] is not None and _LIST_ITEM.match(lines[i - 1] or "")
@@ -657,12 +741,12 @@ def _classify(text: str, blocks: list[_Block], base: int, width: int, man: bool)
             body = nxt is not None and _is_body(text, nxt) and not (
                 _title_ratio(line) < 0.5 and nxt.ind[0] > b.ind[0] + 1
             )
-            if (centred or _is_allcaps(line)) and (nxt is None or body):
-                cand = (12.0, 1)
+            if (centred or _is_allcaps(line)) and (nxt is None or body or _is_list(text, nxt)):
+                cand = (12.0, 1, False)
             elif _NUMBERED.match(line) and prev_list:
                 cand = None
             elif body:
-                cand = (20.0, 2)
+                cand = (20.0, 2, False)
             elif (
                 nxt is not None
                 and _is_list(text, nxt)
@@ -670,7 +754,7 @@ def _classify(text: str, blocks: list[_Block], base: int, width: int, man: bool)
                 and line[-1] != ":"
                 and not _NUMBERED.match(line)
             ):
-                cand = (20.0, 2)
+                cand = (20.0, 2, False)
         out.append(cand)
     # A generic line right above a generic heading is the heading one level up;
     # an ALL-CAPS or centred line right above a numbered clause opens its part.
@@ -681,11 +765,11 @@ def _classify(text: str, blocks: list[_Block], base: int, width: int, man: bool)
                 continue
             kind_next = out[i + 1][1]  # type: ignore[index]
             if kind_next == 2 and _looks_like_heading(ln) and not _is_allcaps(ln):
-                out[i] = (19.0, 2)
+                out[i] = (19.0, 2, True)  # a level up from the generic headings
             elif nums[i + 1] is not None and kind_next == 1 and _looks_like_heading(ln) and (
                 _is_allcaps(ln) or _centred(ln, blocks[i].ind[0], base, width)
             ) and out[i + 1][0] > 12.0:  # type: ignore[index]
-                out[i] = (12.0, 1)
+                out[i] = (12.0, 1, False)
     return out
 
 
@@ -694,13 +778,15 @@ def _is_list(text: str, block: _Block) -> bool:
     return bool(_LIST_ITEM.match(text[s:e]))
 
 
-def _confirm(text: str, blocks: list[_Block], cands: list[tuple[float, int] | None], first: int,
+def _confirm(text: str, blocks: list[_Block], cands: list[tuple[float, int, bool] | None], first: int,
              man: bool = False) -> list[bool]:
     """Keep a candidate only if its section holds body text before the next
-    candidate of the same or a higher level (drops tables of contents). In a
-    man page any text will do (``SEE ALSO`` / ``       VACUUM(7)``)."""
+    candidate that is not a subdivision of it (drops tables of contents); what
+    is a subdivision is decided as :func:`_nest` decides it. In a man page any
+    text will do (``SEE ALSO`` / ``       VACUUM(7)``)."""
     keep = [False] * len(blocks)
-    pending: list[int] = []  # candidate indexes still waiting for body text
+    pending: set[int] = set()  # candidate indexes still waiting for body text
+    stack: list[tuple[float, int]] = []  # (rank, block index) of the open candidates
     for i in range(first, len(blocks)):
         c = cands[i]
         if c is None:
@@ -709,15 +795,66 @@ def _confirm(text: str, blocks: list[_Block], cands: list[tuple[float, int] | No
                     keep[j] = True
                 pending.clear()
             continue
-        rank = c[0]
-        pending = [j for j in pending if cands[j][0] < rank]  # type: ignore[index]
-        pending.append(i)
+        rank, _kind, major = c
+        at = next((k for k, (r, _) in enumerate(stack) if r == rank), None)
+        if at is None and major:
+            at = len(stack)
+            while at and stack[at - 1][0] > rank:
+                at -= 1
+        if at is not None:
+            for _r, j in stack[at:]:
+                pending.discard(j)  # closed before any body text
+            del stack[at:]
+        stack.append((rank, i))
+        pending.add(i)
     return keep
 
 
-def _levels(ranks: list[float]) -> dict[float, int]:
-    """Map the ranks in use to levels 1..n."""
-    return {r: k + 1 for k, r in enumerate(sorted(set(ranks)))}
+_END_OF = re.compile(r"^END OF (?:THE )?([A-Z][A-Z ,]{3,80})$")
+
+
+def _closers(text: str, blocks: list[_Block]) -> list[tuple[int, str]]:
+    """``END OF TERMS AND CONDITIONS`` lines: (block index, what they close)."""
+    out = []
+    for k, b in enumerate(blocks):
+        if len(b.lines) == 1 and text.startswith("END OF ", b.start):
+            m = _END_OF.match(text[b.start : b.end])
+            if m:
+                out.append((k, m.group(1).strip()))
+    return out
+
+
+def _nest(cands: list[tuple[float, int, bool]], titles: list[str] | None = None,
+          closes: list[tuple[int, str]] | None = None) -> list[tuple[int, int | None]]:
+    """(level, parent position) of each heading, from its rank and kind.
+
+    A heading of a kind already open (the same rank) closes it and what it holds:
+    it is a sibling. A new kind is a subdivision of the heading before it
+    (``A. Changing pnglibconf.h`` under ``Configuration``, ``Pattern Syntax``
+    under ``OPTIONS``), unless it is a major one (a BOOK, a ``===`` underline, a
+    ``1.`` or ``I.`` clause), which closes the open headings of a higher rank.
+    ``closes`` gives (position, name) of lines such as ``END OF TERMS AND
+    CONDITIONS``: before the heading at that position, the open heading of that
+    name is closed (an ``APPENDIX`` after it is its sibling).
+    """
+    out: list[tuple[int, int | None]] = []
+    stack: list[tuple[float, int]] = []  # (rank, position)
+    pending = list(closes or [])
+    for k, (rank, _kind, major) in enumerate(cands):
+        while pending and pending[0][0] <= k:
+            name = pending.pop(0)[1].lower()
+            at = next((j for j, (_r, p) in enumerate(stack) if titles and titles[p].lower().startswith(name)), None)
+            if at is not None:
+                del stack[at:]
+        at = next((j for j, (r, _) in enumerate(stack) if r == rank), None)
+        if at is not None:
+            del stack[at:]
+        elif major:
+            while stack and stack[-1][0] > rank:
+                stack.pop()
+        out.append((len(stack) + 1, stack[-1][1] if stack else None))
+        stack.append((rank, k))
+    return out
 
 
 def _kind(text: str, block: _Block, margin: int | None) -> str:
@@ -730,7 +867,7 @@ def _kind(text: str, block: _Block, margin: int | None) -> str:
         _LIST_ITEM.match(text[a:b]) or text[a - 1 : a] in " \t" for a, b in block.lines
     ):
         return "list"
-    if text[s : block.lines[0][0]].strip() == "" and looks_like_code(text[s : block.end]):
+    if block.ind[0] and text[s : block.lines[0][0]].strip() == "" and looks_like_code(text[s : block.end]):
         return "code"
     if margin is not None and len(block.lines) > 1:
         # a hanging tag ("-f FILE, --file=FILE" over its indented text) is not counted
@@ -767,7 +904,8 @@ def _header(text: str, blocks: list[_Block], cands: list) -> tuple[dict, list[tu
     b0 = blocks[0]
     s, e = b0.lines[0]
     title = text[s:e]
-    if len(b0.lines) > 2 or len(title) > 150 or title[-1] in ".,;" or cands[0] and cands[0][1] == 0:
+    centred = 2 < len(b0.lines) <= 4 and all(i >= 8 for i in b0.ind) and all(le - ls <= 60 for ls, le in b0.lines)
+    if (len(b0.lines) > 2 and not centred) or len(title) > 150 or title[-1] in ".,;" or cands[0] and cands[0][1] == 0:
         return fields, meta, 0
     if len(blocks) == 1:
         return fields, meta, 0
@@ -805,11 +943,11 @@ def _header(text: str, blocks: list[_Block], cands: list) -> tuple[dict, list[tu
                 fields["views"] = int(re.sub(r"[,.]", "", m.group("views")))
             meta.append((_Block([pool[0]], [0]), "byline"))
             pool = pool[1:]
-        if pool and len(pool) == 1:
+        if pool and (len(pool) == 1 or centred):  # (a centred title block: its second line)
             s2, e2 = pool[0]
             fields["subtitle"] = text[s2:e2]
-            meta.append((_Block(pool, [0]), "subtitle"))
-            pool = []
+            meta.append((_Block(pool[:1], [0]), "subtitle"))
+            pool = pool[1:]
         if pool:  # more lines: they are body text of the lead
             meta.append((_Block(pool, [0] * len(pool)), "text"))
     return fields, meta, i
@@ -930,18 +1068,19 @@ def parse_text(text: str, path: str | None = None) -> Document:
             back_blocks = [foot]
             body_end = gut_end = foot.start - (foot.ind[0] if foot.ind else 0)
         margin = _man_margin(text, blocks)
-    base, width = _layout(blocks, man is not None)
+    base = _layout(blocks, man is not None)
     if base >= 2:
         blocks = _split_outdented(text, blocks, base, man is not None)
     if man is None:
-        blocks = _split_glued(text, _split_underlined(text, blocks))
-    cands = _classify(text, blocks, base, width, man is not None)
+        blocks = _split_runin(text, _split_glued(text, _split_underlined(text, blocks)), base)
+    cands = _classify(text, blocks, base, man is not None)
     first = 0
     if gut_start is None and man is None:
         fields, meta, first = _header(text, blocks, cands)
     keep = _confirm(text, blocks, cands, first, man is not None)
     heads = [i for i in range(first, len(blocks)) if keep[i]]
-    levels = _levels([cands[i][0] for i in heads])  # type: ignore[index]
+    closes = [(bisect_left(heads, c), name) for c, name in _closers(text, blocks)] if "END OF " in text else []
+    nesting = _nest([cands[i] for i in heads], [_title_of(text, blocks[i]) for i in heads], closes)  # type: ignore[misc]
 
     lead_paras = [Paragraph(b.start, b.end, text[b.start : b.end], "meta") for b in front_blocks]
     lead_paras += [Paragraph(b.start, b.end, text[b.start : b.end], "meta") for b, k in meta if k != "text"]
@@ -951,17 +1090,13 @@ def parse_text(text: str, path: str | None = None) -> Document:
     lead_paras.sort(key=lambda p: p.start)
 
     sections: list[Section] = []
-    stack: list[tuple[int, int]] = []  # (level, index)
     for k, bi in enumerate(heads):
         b = blocks[bi]
-        level = levels[cands[bi][0]]  # type: ignore[index]
+        level, up = nesting[k]
         nxt = heads[k + 1] if k + 1 < len(heads) else len(blocks)
         paras = tuple(_make_paragraph(text, blocks[j], margin=margin) for j in range(bi + 1, nxt))
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        parent = stack[-1][1] if stack else None
+        parent = None if up is None else up + 1
         idx = k + 1
-        stack.append((level, idx))
         sections.append(
             Section(idx, level, _title_of(text, b), b.start, 0, b.start, b.end, parent, paras)
         )
