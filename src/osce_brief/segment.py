@@ -45,11 +45,11 @@ LIST_ITEM = re.compile(
 # its end, an assignment, call, operator or URL; and not a sentence.
 _CODE_START = ("#", "//", "/*", "*/", "$ ", ">>> ", "{", "}")
 _CODE_END = (";", "{", "}", "\\")
-_CODE_OPS = re.compile(r" ==? |->|::|&&|\|\||://")
+_CODE_OPS = re.compile(r" ==? |->|::|&&|\|\||://| \| |\S {3,}# |^[a-z][\w.-]* +--?[a-zA-Z]")
 _CODE_CALL = re.compile(r"\w\([^()\s]*[,)]")
 _CODE_INDEX = re.compile(r"\w\[[^\]]*\]")
 # What every line of code holds one of (a cheap test first).
-_CODE_HINT = re.compile(r"[#{};\\=\[$|&>:/*(]")
+_CODE_HINT = re.compile(r"[#{};\\=\[$|&>:/*(-]")
 _SENTENCE_LINE = re.compile(
     r"[a-z]{2,}[.!?][\"')\u201d\u2019]*\s+[A-Z]|^\s*[A-Z][a-z]*(?:\s+\S+){2,}?\s+\S*[a-z]{2}\S*[.!?][\"')\u201d\u2019]*\s*$"
 )

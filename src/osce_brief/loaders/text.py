@@ -37,7 +37,7 @@ from itertools import chain
 
 from ..model import Document, Paragraph, Section
 from ..segment import LIST_ITEM as _LIST_ITEM
-from ..segment import looks_like_code
+from ..segment import code_line, looks_like_code
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BYLINE = re.compile(
@@ -70,8 +70,11 @@ _STRUCT: list[tuple[int, bool, re.Pattern]] = []
 _GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.I)
 _GUTENBERG_END = re.compile(r"^(?:\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG|End of (?:the )?Project Gutenberg)", re.I)
 _CODEY = re.compile(r"[{}<>=;$`|\\]|->|::|\(\)|\w\[|^\S+\.(?:py|go|rs|js|sh|md|txt|json)\b|^[a-z_]+\(|/\S")
+# A caption or credit line: the word, then a colon, number, dash or "by"
+# ("Source: Reuters", "Figure 2", "Photo by..."; "Source Code" is a title).
 _CAPTIONISH = re.compile(
-    r"^(?:photo|image|figure|fig\.|source|credit|caption|picture|video|graphic|chart|table)\b",
+    r"^(?:photo|image|figure|fig\.|source|credit|caption|picture|video|graphic|chart|table)s?\b"
+    r"(?:\s*(?:[:|\d(\u2013\u2014-]|by\b|courtesy\b)|\s*$)",
     re.I,
 )
 # Web page furniture that survives copy-and-paste: never a heading.
@@ -107,6 +110,8 @@ _DATE = re.compile(
 )
 # One sentence ending and another starting (not after an initial: "U.S. GOVERNMENT").
 _TWO_SENTENCES = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
+# How a sentence (or a clause of one) ends a line.
+_SENTENCE_END = re.compile(r"[.!?:,;][\"')\]\u201d\u2019]*$")
 _MAX_HEADING_CHARS = 120
 _MAX_HEADING_WORDS = 16
 
@@ -137,34 +142,34 @@ class _Block:
         return _Block(self.lines[i:j], self.ind[i:j], head)
 
 
+# A line: its indentation, its text (group 1, maybe empty) and trailing spaces, its end.
+_LINE_TEXT = re.compile(r"[^\S\r\n]*((?:\S(?:[^\r\n]*\S)?)?)[^\S\r\n]*(?:\r\n|\r|\n|$)")
+
+
 def _blocks(text: str, start: int, end: int) -> list[_Block]:
     """Split ``text[start:end]`` into blocks of non-blank lines (trimmed spans)."""
     blocks: list[_Block] = []
     cur: list[tuple[int, int]] = []
     ind: list[int] = []
-    for m in _LINE.finditer(text, start, end):
-        s, e = m.span()
-        if s == e:
-            break
-        # strip EOL
-        le = e
-        while le > s and text[le - 1] in "\r\n":
-            le -= 1
-        ls = s
-        while ls < le and text[ls].isspace():
-            ls += 1
-        while le > ls and text[le - 1].isspace():
-            le -= 1
+    for m in _LINE_TEXT.finditer(text, start, end):
+        ls, le = m.span(1)
         if ls == le:
+            if m.start() == m.end():
+                break
             if cur:
                 blocks.append(_Block(cur, ind))
                 cur = []
                 ind = []
         else:
             cur.append((ls, le))
-            ind.append(ls - s if ls == s or "\t" not in text[s:ls] else len(text[s:ls].expandtabs(8)))
+            ind.append(ls - m.start())
     if cur:
         blocks.append(_Block(cur, ind))
+    if text.find("\t", start, end) >= 0:  # columns of lines indented with tabs
+        for b in blocks:
+            for k, (ls, _le) in enumerate(b.lines):
+                if b.ind[k] and text.find("\t", ls - b.ind[k], ls) >= 0:
+                    b.ind[k] = len(text[ls - b.ind[k] : ls].expandtabs(8))
     return blocks
 
 
@@ -553,6 +558,25 @@ def _split_outdented(text: str, blocks: list[_Block], base: int, man: bool) -> l
     return out
 
 
+def _split_indents(blocks: list[_Block]) -> list[_Block]:
+    """Cut a man page's blocks where their indentation changes (``M-Control-u:
+    universal-argument`` set in, ``or`` back at the text's column...), except
+    under a hanging tag (``-f FILE`` over its indented description)."""
+    out: list[_Block] = []
+    for b in blocks:
+        ind = b.ind
+        n = len(ind)
+        cuts = [k for k in range(1, n) if ind[k] != ind[k - 1] and not (k == 1 and ind[1] > ind[0])]
+        if not cuts:
+            out.append(b)
+            continue
+        prev = 0
+        for k in cuts + [n]:
+            out.append(b.part(prev, k))
+            prev = k
+    return out
+
+
 def _split_glued(text: str, blocks: list[_Block]) -> list[_Block]:
     """Cut a numbered title line off the paragraph it opens (``2.1. The Initial
     Developer Grant.`` / ``The Initial Developer hereby grants...``): the line is
@@ -681,10 +705,12 @@ def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tup
         if man:
             out.append(None)
             continue
-        ul = _underline(text, b)
-        if ul is not None:
-            out.append((ul, 1, ul == 10.0))
-            continue
+        nl = len(b.lines)
+        if 2 <= nl <= 4:
+            ul = _underline(text, b)
+            if ul is not None:
+                out.append((ul, 1, ul == 10.0))
+                continue
         first = text[b.lines[0][0] : b.lines[0][1]]
         if line is None and 1 < len(b.lines) <= 3 and _SECNUM.match(first) \
                 and all(_hanging(text, b, k) for k in range(1, len(b.lines))):
@@ -816,12 +842,31 @@ _END_OF = re.compile(r"^END OF (?:THE )?([A-Z][A-Z ,]{3,80})$")
 def _closers(text: str, blocks: list[_Block]) -> list[tuple[int, str]]:
     """``END OF TERMS AND CONDITIONS`` lines: (block index, what they close)."""
     out = []
-    for k, b in enumerate(blocks):
-        if len(b.lines) == 1 and text.startswith("END OF ", b.start):
-            m = _END_OF.match(text[b.start : b.end])
+    starts = [b.start for b in blocks]
+    k = text.find("END OF ")
+    while k >= 0:
+        j = bisect_left(starts, k)
+        if j < len(blocks) and starts[j] == k and len(blocks[j].lines) == 1:
+            m = _END_OF.match(text[k : blocks[j].end])
             if m:
-                out.append((k, m.group(1).strip()))
+                out.append((j, m.group(1).strip()))
+        k = text.find("END OF ", k + 7)
     return out
+
+
+def _is_book(text: str, blocks: list[_Block]) -> bool:
+    """Three BOOK / PART / CHAPTER lines or more (see :func:`_classify`)."""
+    n = 0
+    for b in blocks:
+        if len(b.lines) == 1:
+            s, e = b.lines[0]
+            if e - s <= _MAX_HEADING_CHARS and text[s] in "BPCVEOTFSNLbpcveotfsnl":
+                r = _struct_rank(text[s:e])
+                if r is not None and not r[1]:
+                    n += 1
+                    if n >= 3:
+                        return True
+    return False
 
 
 def _nest(cands: list[tuple[float, int, bool]], titles: list[str] | None = None,
@@ -857,19 +902,36 @@ def _nest(cands: list[tuple[float, int, bool]], titles: list[str] | None = None,
     return out
 
 
-def _kind(text: str, block: _Block, margin: int | None) -> str:
-    """``list``, ``code`` or ``text`` (see the module docstring). ``margin`` is a
-    man page's right margin: a block of its that does not fill its lines to it
-    was set line by line (a synopsis, an example)."""
+def _kind(text: str, block: _Block, margin: int | None, context: int | None = None) -> str:
+    """``list``, ``code`` or ``text`` (see the module docstring).
+
+    ``context`` is the column the block's indentation is compared with (the
+    body's; in a man page, the block before's): a block set in from it is an
+    example when a line of it is code, or when it is one line and no sentence.
+    (The streamed counts of :mod:`osce_brief.search` see only
+    :func:`~osce_brief.segment.looks_like_code`.) ``margin`` is a man page's
+    right margin: a block of its that does not fill its lines to it was set line
+    by line (a synopsis, an example)."""
     s = block.lines[0][0] - block.ind[0]
     first = text[block.lines[0][0] : block.lines[0][1]]
     if _LIST_ITEM.match(first) and all(
         _LIST_ITEM.match(text[a:b]) or text[a - 1 : a] in " \t" for a, b in block.lines
     ):
         return "list"
-    if block.ind[0] and text[s : block.lines[0][0]].strip() == "" and looks_like_code(text[s : block.end]):
-        return "code"
-    if margin is not None and len(block.lines) > 1:
+    if block.ind[0] and text[s : block.lines[0][0]].strip() == "":
+        if looks_like_code(text[s : block.end]):
+            return "code"
+        if margin is None and context is not None and min(block.ind) >= context + 2:
+            # set in from the body: an example when a line of it is code, or it is one line and no sentence
+            if len(block.lines) == 1:
+                if not _SENTENCE_END.search(first):
+                    return "code"
+            elif any(code_line(text[a:b]) for a, b in block.lines):
+                return "code"
+    if margin is not None and len(block.lines) == 1:
+        if context is not None and block.ind[0] > context and first[-1] not in ".:!?,;":
+            return "code"
+    elif margin is not None:
         # a hanging tag ("-f FILE, --file=FILE" over its indented text) is not counted
         k0 = 1 if block.ind[1] > block.ind[0] else 0
         for k in range(k0, len(block.lines) - 1):
@@ -879,9 +941,16 @@ def _kind(text: str, block: _Block, margin: int | None) -> str:
     return "text"
 
 
-def _make_paragraph(text: str, block: _Block, kind: str | None = None, margin: int | None = None) -> Paragraph:
-    s, e = block.start, block.end
-    return Paragraph(s, e, text[s:e], kind or _kind(text, block, margin))
+def _make_paragraph(text: str, block: _Block, kind: str | None = None, margin: int | None = None,
+                    context: int | None = None) -> Paragraph:
+    lines = block.lines
+    s, e = lines[0][0], lines[-1][1]
+    if kind is None:
+        if margin is None and not block.ind[0] and not _LIST_ITEM.match(text[s : lines[0][1]]):
+            kind = "text"  # (most blocks: flush, no list)
+        else:
+            kind = _kind(text, block, margin, context)
+    return Paragraph(s, e, text[s:e], kind)
 
 
 def _title_of(text: str, block: _Block) -> str:
@@ -1071,7 +1140,10 @@ def parse_text(text: str, path: str | None = None) -> Document:
     base = _layout(blocks, man is not None)
     if base >= 2:
         blocks = _split_outdented(text, blocks, base, man is not None)
-    if man is None:
+    if man is not None:
+        blocks = _split_indents(blocks)
+    if man is None and not (gut_start is not None and _is_book(text, blocks)):
+        # (a book's headings are its BOOKs and CHAPTERs: no clauses to find)
         blocks = _split_runin(text, _split_glued(text, _split_underlined(text, blocks)), base)
     cands = _classify(text, blocks, base, man is not None)
     first = 0
@@ -1086,7 +1158,12 @@ def parse_text(text: str, path: str | None = None) -> Document:
     lead_paras += [Paragraph(b.start, b.end, text[b.start : b.end], "meta") for b, k in meta if k != "text"]
     lead_paras += [_make_paragraph(text, b, "text") for b, k in meta if k == "text"]
     first_head = heads[0] if heads else len(blocks)
-    lead_paras += [_make_paragraph(text, b, margin=margin) for b in blocks[first:first_head]]
+    def context(j: int) -> int | None:  # what a block's indentation is compared with
+        if man is None:
+            return base
+        return blocks[j - 1].ind[0] if j else None
+
+    lead_paras += [_make_paragraph(text, blocks[j], margin=margin, context=context(j)) for j in range(first, first_head)]
     lead_paras.sort(key=lambda p: p.start)
 
     sections: list[Section] = []
@@ -1094,7 +1171,7 @@ def parse_text(text: str, path: str | None = None) -> Document:
         b = blocks[bi]
         level, up = nesting[k]
         nxt = heads[k + 1] if k + 1 < len(heads) else len(blocks)
-        paras = tuple(_make_paragraph(text, blocks[j], margin=margin) for j in range(bi + 1, nxt))
+        paras = tuple(_make_paragraph(text, blocks[j], margin=margin, context=context(j)) for j in range(bi + 1, nxt))
         parent = None if up is None else up + 1
         idx = k + 1
         sections.append(

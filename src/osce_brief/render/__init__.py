@@ -105,6 +105,58 @@ def flow_spans(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple
     return "".join(out), [(move(s, False), move(e, True)) for s, e in spans]
 
 
+_ITEM = None  # segment.LIST_ITEM, imported on first use
+
+
+def pieces(source: str, p, fmt: str = "text") -> list[tuple[int, str, bool]]:
+    """How a plain-text paragraph reads on screen: ``(indent, text, wrap)`` pieces.
+
+    * prose is flowed (:func:`flow`); a hanging tag over indented text (a man
+      page's ``-E, --extended-regexp`` / its description) keeps its own line and
+      the text under it is indented;
+    * a list gives one flowed piece per item (nested items indented);
+    * code and other verbatim kinds keep their lines, less their common
+      indentation (``wrap`` False).
+
+    Other formats (Markdown, HTML) give their text as it is (flowed for prose).
+    """
+    text = p.text
+    if fmt != "text":
+        return [(0, flow(text) if p.kind == "text" else text, p.kind == "text")]
+    if p.kind == "meta":
+        return [(0, text, True)]
+    ls = max(source.rfind("\n", 0, p.start), source.rfind("\r", 0, p.start)) + 1
+    lead = source[ls : p.start]
+    lines = (lead + text).splitlines() if not lead.strip() else [" " * len(lead) + text.splitlines()[0]] + text.splitlines()[1:]
+    if len(lines) == 1 and p.kind not in ("code", "list"):
+        return [(0, flow(text), True)]
+    ind = [len(ln) - len(ln.lstrip()) for ln in lines]
+    if p.kind in ("code", "table", "html", "rule"):
+        cut = min(i for i, ln in zip(ind, lines) if ln.strip())
+        return [(4 if p.kind == "code" else 0, "\n".join(ln[cut:].rstrip() for ln in lines), False)]
+    if p.kind == "list":
+        global _ITEM
+        if _ITEM is None:
+            from ..segment import LIST_ITEM as _ITEM  # noqa: PLW0603
+        out: list[tuple[int, list[str]]] = []
+        cols: list[int] = []
+        for ln, i in zip(lines, ind):
+            if _ITEM.match(ln) or not out:
+                while cols and cols[-1] > i:
+                    cols.pop()
+                if not cols or cols[-1] < i:
+                    cols.append(i)
+                out.append((2 * (len(cols) - 1), [ln.strip()]))
+            else:
+                out[-1][1].append(ln.strip())
+        return [(d, flow("\n".join(parts)), True) for d, parts in out]
+    rest = [i for i in ind[1:]]
+    if rest and min(rest) >= ind[0] + 3 and len(lines[0].strip()) <= 48:
+        # a tag hanging over its text
+        return [(0, lines[0].strip(), False), (4, flow("\n".join(ln.strip() for ln in lines[1:])), True)]
+    return [(0, flow(text), True)]
+
+
 def minutes(words: int) -> str:
     """A reading time such as ``4 min`` or ``<1 min``."""
     from ..outline import reading_minutes
