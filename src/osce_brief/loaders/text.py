@@ -47,6 +47,8 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 _UNDERLINE = re.compile(r"^\s*(=+|-+|~+|\*+|\^+)\s*$")
+# A rule: a line of one drawing character (or of "- " / "* " pairs).
+_RULE = re.compile(r"^([-=*_~#+.])\1{2,}$|^(?:[-*] ){2,}[-*]$")
 #: Rank of an underline by its character (lower = higher level).
 _UNDERLINE_RANK = {"=": 10.0, "-": 11.0, "~": 11.3, "^": 11.5, "*": 11.7}
 _ROMAN = r"[IVXLCDM]+"
@@ -400,11 +402,17 @@ def _underlined_title_ok(line: str) -> bool:
 
 def _split_underlined(text: str, blocks: list[_Block]) -> list[_Block]:
     """Cut an underlined heading off the text that follows it in its block
-    (``What's New in IDLE 3.5.0?`` / ``====`` / ``*Release date: 2015-09-13*``)."""
+    (``What's New in IDLE 3.5.0?`` / ``====`` / ``*Release date: 2015-09-13*``),
+    and a rule off the paragraph under it."""
     out: list[_Block] = []
     for b in blocks:
         n = len(b.lines)
         cut = None
+        s0, e0 = b.lines[0]
+        if n > 1 and e0 - s0 >= 10 and text[s0] in "-=*_~#+." and _RULE.match(text[s0:e0]):
+            out.append(b.part(0, 1))  # a rule over a paragraph: "-----" / "This is a terse description..."
+            b = b.part(1, n)
+            n -= 1
         for k in range(1, min(n - 1, 4)):
             s, e = b.lines[k]
             if text[s] in "=-~^*" and _UNDERLINE.match(text[s:e]):
@@ -452,11 +460,14 @@ def _underline(text: str, b: _Block) -> float | None:
 
 
 def _layout(blocks: list[_Block], man: bool = False) -> int:
-    """The body indent of a document: the smallest column at which at least a
-    fifth of the lines start, with at most 15% of the lines left of it (column 0
-    needs a third of the lines): 0 for most texts, 7 for a man page, 3 for a FAQ
-    with indented answers. A man page's is the first column from 2 on where a
-    tenth of its indented lines start.
+    """The body indent of a document: 0 for most texts, 7 for a man page, 3 for
+    a FAQ with indented answers.
+
+    It is the column most continuation lines (lines after a block's first) start
+    at, when at most 30% of all lines lie left of it; else the smallest column
+    at which at least a fifth of the lines start, with at most 15% of the lines
+    left of it (column 0 needs a third of the lines). A man page's is the first
+    column from 2 on where a tenth of its indented lines start.
     """
     cols = Counter(chain.from_iterable(b.ind for b in blocks))
     total = sum(cols.values())
@@ -465,6 +476,13 @@ def _layout(blocks: list[_Block], man: bool = False) -> int:
     if man:
         inner = total - cols[0] - cols[1]
         return min((c for c in cols if c >= 2 and cols[c] * 10 >= inner), default=0)
+    # the column most continuation lines start at (a paragraph's body), when
+    # few lines lie left of it (headings, and the first lines of hanging items)
+    cont = Counter(chain.from_iterable(b.ind[1:] for b in blocks))
+    if cont:
+        col = max(cont, key=lambda c: (cont[c], -c))
+        if col >= 2 and sum(n for c, n in cols.items() if c < col) * 10 <= 3 * total:
+            return col
     left = 0
     for col in sorted(cols):
         if cols[col] * (3 if col == 0 else 5) >= total:
@@ -720,7 +738,8 @@ def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tup
             continue
         st = structs[i]
         if st is not None and (book or not st[1]):
-            out.append((st[0] if not st[1] else min(st[0], top if top is not None else st[0]), 0, True))
+            # (PREFACE, APPENDIX...: at the level of the book's own top divisions)
+            out.append((st[0] if not st[1] or top is None else top, 0, True))
             continue
         if book:
             out.append(None)
@@ -767,8 +786,8 @@ def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tup
             body = nxt is not None and _is_body(text, nxt) and not (
                 _title_ratio(line) < 0.5 and nxt.ind[0] > b.ind[0] + 1
             )
-            if (centred or _is_allcaps(line)) and (nxt is None or body or _is_list(text, nxt)):
-                cand = (12.0, 1, False)
+            if (centred or _is_allcaps(line)) and (nxt is None or body or (_is_list(text, nxt) and not _is_toc(text, nxt))):
+                cand = (12.0, 1, True)  # an ALL-CAPS or centred line never sits under a plain one
             elif _NUMBERED.match(line) and prev_list:
                 cand = None
             elif body:
@@ -795,7 +814,7 @@ def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tup
             elif nums[i + 1] is not None and kind_next == 1 and _looks_like_heading(ln) and (
                 _is_allcaps(ln) or _centred(ln, blocks[i].ind[0], base, width)
             ) and out[i + 1][0] > 12.0:  # type: ignore[index]
-                out[i] = (12.0, 1, False)
+                out[i] = (12.0, 1, True)
     return out
 
 
@@ -831,11 +850,13 @@ def _confirm(text: str, blocks: list[_Block], cands: list[tuple[float, int, bool
             for _r, j in stack[at:]:
                 pending.discard(j)  # closed before any body text
             del stack[at:]
-        stack.append((rank, i))
+        if not _CONTENTS.match(_title_of(text, blocks[i])):  # (see _nest)
+            stack.append((rank, i))
         pending.add(i)
     return keep
 
 
+_CONTENTS = re.compile(r"^(?:table of )?contents:?$", re.I)
 _END_OF = re.compile(r"^END OF (?:THE )?([A-Z][A-Z ,]{3,80})$")
 
 
@@ -877,7 +898,8 @@ def _nest(cands: list[tuple[float, int, bool]], titles: list[str] | None = None,
     it is a sibling. A new kind is a subdivision of the heading before it
     (``A. Changing pnglibconf.h`` under ``Configuration``, ``Pattern Syntax``
     under ``OPTIONS``), unless it is a major one (a BOOK, a ``===`` underline, a
-    ``1.`` or ``I.`` clause), which closes the open headings of a higher rank.
+    ``1.`` or ``I.`` clause, an ALL-CAPS line), which closes the open headings
+    of a higher rank.
     ``closes`` gives (position, name) of lines such as ``END OF TERMS AND
     CONDITIONS``: before the heading at that position, the open heading of that
     name is closed (an ``APPENDIX`` after it is its sibling).
@@ -898,7 +920,8 @@ def _nest(cands: list[tuple[float, int, bool]], titles: list[str] | None = None,
             while stack and stack[-1][0] > rank:
                 stack.pop()
         out.append((len(stack) + 1, stack[-1][1] if stack else None))
-        stack.append((rank, k))
+        if not (titles and _CONTENTS.match(titles[k])):  # a table of contents holds no sections
+            stack.append((rank, k))
     return out
 
 
@@ -914,6 +937,8 @@ def _kind(text: str, block: _Block, margin: int | None, context: int | None = No
     by line (a synopsis, an example)."""
     s = block.lines[0][0] - block.ind[0]
     first = text[block.lines[0][0] : block.lines[0][1]]
+    if len(block.lines) == 1 and _RULE.match(first):
+        return "rule"
     if _LIST_ITEM.match(first) and all(
         _LIST_ITEM.match(text[a:b]) or text[a - 1 : a] in " \t" for a, b in block.lines
     ):
@@ -946,7 +971,7 @@ def _make_paragraph(text: str, block: _Block, kind: str | None = None, margin: i
     lines = block.lines
     s, e = lines[0][0], lines[-1][1]
     if kind is None:
-        if margin is None and not block.ind[0] and not _LIST_ITEM.match(text[s : lines[0][1]]):
+        if margin is None and not block.ind[0] and text[s] not in "-=*_~#+." and not _LIST_ITEM.match(text[s : lines[0][1]]):
             kind = "text"  # (most blocks: flush, no list)
         else:
             kind = _kind(text, block, margin, context)
@@ -954,11 +979,12 @@ def _make_paragraph(text: str, block: _Block, kind: str | None = None, margin: i
 
 
 def _title_of(text: str, block: _Block) -> str:
-    """A heading block's title: its lines joined, an underline left out."""
+    """A heading block's title: its lines joined, an underline left out, runs
+    of spaces single (``1.  New Features`` reads ``1. New Features``)."""
     spans = block.lines
     if len(spans) > 1 and _UNDERLINE.match(text[spans[-1][0] : spans[-1][1]]):
         spans = spans[:-1]
-    return " ".join(text[s:e].strip() for s, e in spans)
+    return " ".join(" ".join(text[s:e].split()) for s, e in spans)
 
 
 def _header(text: str, blocks: list[_Block], cands: list) -> tuple[dict, list[tuple[_Block, str]], int]:
@@ -1159,9 +1185,9 @@ def parse_text(text: str, path: str | None = None) -> Document:
     lead_paras += [_make_paragraph(text, b, "text") for b, k in meta if k == "text"]
     first_head = heads[0] if heads else len(blocks)
     def context(j: int) -> int | None:  # what a block's indentation is compared with
-        if man is None:
-            return base
-        return blocks[j - 1].ind[0] if j else None
+        if man is None or j == 0 or keep[j - 1]:
+            return base  # (the body's column; under a man page's heading too)
+        return blocks[j - 1].ind[0]
 
     lead_paras += [_make_paragraph(text, blocks[j], margin=margin, context=context(j)) for j in range(first, first_head)]
     lead_paras.sort(key=lambda p: p.start)
