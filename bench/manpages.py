@@ -79,7 +79,7 @@ def true_headings(source: str) -> list[str]:
         arg = arg.strip().strip('"')
         n = _norm(arg)
         if n:
-            out.append(n)
+            out.append(("~" if "\\*" in arg else "") + n)  # "~": a string escape, compared by containment
     return out
 
 
@@ -104,8 +104,10 @@ def truth_lines(text: str, heads: list[str]) -> tuple[set[int], list[str]]:
     missing = []
     pos = 0
     for h in heads:
+        part = h.startswith("~")
+        h = h.lstrip("~")
         for k in range(pos, len(lines)):
-            if norm[k] == h:
+            if norm[k] == h or (part and norm[k] is not None and h in norm[k]):
                 found.add(k + 1)
                 pos = k + 1
                 break

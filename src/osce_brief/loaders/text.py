@@ -106,6 +106,7 @@ _TAIL_WORDS = frozenset(
 _MAN_HEADER = re.compile(
     r"^(?P<page>[^\s()]+(?: [^\s()]+)*)\((?P<sec>[0-9n][0-9A-Za-z]*)\)(?:\s+(?P<mid>.*?))?\s+(?P=page)\((?P=sec)\)$"
 )
+_MAN_HEADER_END = re.compile(r"(?P<page>[^\s()]+)\((?P<sec>[0-9n][0-9A-Za-z]*)\)$")
 _DATE = re.compile(
     r"\b(?:\d{4}-\d\d(?:-\d\d)?|(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December)\s+(?:\d{1,2},?\s+)?\d{4})\b"
@@ -1061,9 +1062,21 @@ def _man_frame(text: str, blocks: list[_Block]) -> tuple[dict, _Block, _Block | 
     s, e = b0.lines[0]
     m = _MAN_HEADER.match(text[s:e])
     if m is None:
-        return None
+        # a name too long for the line: groff cuts the middle ("SYSTEMD-REMOUNT-FS.SERVICEsystemd-...(8)");
+        # the page's end and a NAME-like heading right over indented text still tell
+        m = _MAN_HEADER_END.search(text, s, e)
+        if m is None or len(b0.lines) > 1 or len(blocks) < 2 or len(blocks[1].lines) < 2:
+            return None
+        b1 = blocks[1]
+        if b1.ind[0] != 0 or b1.ind[1] < 3 or not _is_allcaps(text[b1.lines[0][0] : b1.lines[0][1]]):
+            return None
+        # the page's name as the footer gives it, whole ("systemd 252   SYSTEMD-REMOUNT-FS.SERVICE(8)")
+        fs, fe = blocks[-1].lines[-1]
+        foot_name = re.search(r"\s(\S+\(" + re.escape(m.group("sec")) + r"\))$", text[fs:fe])
+        if foot_name and text[s:e].endswith(foot_name.group(1)):
+            m = _MAN_HEADER_END.search(foot_name.group(1))
     fields: dict = {"title": f"{m.group('page')}({m.group('sec')})"}
-    if m.group("mid"):
+    if m.groupdict().get("mid"):
         fields["subtitle"] = m.group("mid").strip()
     head = b0.part(0, 1)
     if len(b0.lines) > 1:

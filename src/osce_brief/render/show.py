@@ -1,7 +1,10 @@
 """Render selected sections for reading: heading set apart, paragraphs flowed.
 
-Plain-text sources are re-flowed (hard line breaks joined) and wrapped to the
-console width; Markdown sources are rendered as Markdown by Rich.
+Plain-text sources are re-flowed (hard line breaks joined, justified spacing
+and groff hyphenation undone) and wrapped to the console width, paragraph by
+paragraph as :func:`osce_brief.render.pieces` lays them out: code verbatim, list
+items one per line, a man page's option tag over its text. Markdown sources are
+rendered as Markdown by Rich.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ def render_section(doc: Document, s: Section) -> RenderableType:
             continue
         for indent, body, wrap in pieces(doc.source, p, doc.format):
             t = safe(body)
-            if not wrap:
+            if not wrap and doc.format == "text":  # verbatim lines: cut, never re-wrapped
                 t.no_wrap = True
                 t.overflow = "fold"
             parts.append(Padding(t, (0, 0, 0, indent)) if indent else t)
