@@ -671,16 +671,17 @@ def _centred(line: str, col: int, base: int, width: Callable[[], int]) -> bool:
     return abs(col + len(line) / 2 - w / 2) <= max(6, w / 10)
 
 
-def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tuple[float, int, bool] | None]:
+def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tuple[float, int, int] | None]:
     """For each block: (rank, kind, major) when it is a heading candidate, else None.
 
     kind 0 = structural (BOOK/CHAPTER), 1 = underlined/ALL-CAPS/numbered/
-    outdented/centred, 2 = generic. ``major``: a kind that opens a document's
-    main divisions (BOOK, ``===``, ``1.``, ``I.``; see :func:`_nest`). A book with structural headings gets no
-    generic or ALL-CAPS ones (its short lines are dialogue, letters and
-    signatures). A man page gets only its outdented ones.
+    outdented/centred, 2 = generic. ``major``: true for a kind that opens a
+    document's main divisions (BOOK, ``===``, ``1.``, ``I.``), :data:`_PLAIN`
+    for an ALL-CAPS or centred line (see :func:`_nest`). A book with structural
+    headings gets no generic or ALL-CAPS ones (its short lines are dialogue,
+    letters and signatures). A man page gets only its outdented ones.
     """
-    out: list[tuple[float, int, bool] | None] = []
+    out: list[tuple[float, int, int] | None] = []
     n = len(blocks)
     lines = [text[b.lines[0][0] : b.lines[0][1]] if len(b.lines) == 1 else None for b in blocks]
     known: list[int] = []
@@ -781,6 +782,13 @@ def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tup
         if prev_line is not None and prev_line[-1] == ":" and len(prev_line) <= 100 and not _is_allcaps(line):
             out.append(None)  # what a lead-in line ("...is provided as follows:") introduces
             continue
+        if line.startswith("END OF ") and _END_OF.match(line):
+            out.append(None)  # it closes a part (see _nest); it opens none
+            continue
+        if nxt is not None and b.ind[0] >= nxt.ind[0] + 2 and i > 0 and blocks[i - 1].ind[0] >= b.ind[0] \
+                and not _centred(line, b.ind[0], base, width):
+            out.append(None)  # the end of a run set in from the text: a signature, an example line
+            continue
         if _looks_like_heading(line, numbered_ok=True):
             prev_list = i > 0 and lines[i - 1] is not None and _LIST_ITEM.match(lines[i - 1] or "")
             centred = _centred(line, b.ind[0], base, width)
@@ -788,7 +796,7 @@ def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tup
                 _title_ratio(line) < 0.5 and nxt.ind[0] > b.ind[0] + 1
             )
             if (centred or _is_allcaps(line)) and (nxt is None or body or (_is_list(text, nxt) and not _is_toc(text, nxt))):
-                cand = (12.0, 1, True)  # an ALL-CAPS or centred line never sits under a plain one
+                cand = (12.0, 1, _PLAIN)  # an ALL-CAPS or centred line never sits under a plain one
             elif _NUMBERED.match(line) and prev_list:
                 cand = None
             elif body:
@@ -815,7 +823,7 @@ def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tup
             elif nums[i + 1] is not None and kind_next == 1 and _looks_like_heading(ln) and (
                 _is_allcaps(ln) or _centred(ln, blocks[i].ind[0], base, width)
             ) and out[i + 1][0] > 12.0:  # type: ignore[index]
-                out[i] = (12.0, 1, True)
+                out[i] = (12.0, 1, _PLAIN)
     return out
 
 
@@ -824,7 +832,7 @@ def _is_list(text: str, block: _Block) -> bool:
     return bool(_LIST_ITEM.match(text[s:e]))
 
 
-def _confirm(text: str, blocks: list[_Block], cands: list[tuple[float, int, bool] | None], first: int,
+def _confirm(text: str, blocks: list[_Block], cands: list[tuple[float, int, int] | None], first: int,
              man: bool = False) -> list[bool]:
     """Keep a candidate only if its section holds body text before the next
     candidate that is not a subdivision of it (drops tables of contents); what
@@ -832,7 +840,7 @@ def _confirm(text: str, blocks: list[_Block], cands: list[tuple[float, int, bool
     text will do (``SEE ALSO`` / ``       VACUUM(7)``)."""
     keep = [False] * len(blocks)
     pending: set[int] = set()  # candidate indexes still waiting for body text
-    stack: list[tuple[float, int]] = []  # (rank, block index) of the open candidates
+    stack: list[tuple[float, int, int]] = []  # (rank, block index, kind) of the open candidates
     for i in range(first, len(blocks)):
         c = cands[i]
         if c is None:
@@ -841,18 +849,14 @@ def _confirm(text: str, blocks: list[_Block], cands: list[tuple[float, int, bool
                     keep[j] = True
                 pending.clear()
             continue
-        rank, _kind, major = c
-        at = next((k for k, (r, _) in enumerate(stack) if r == rank), None)
-        if at is None and major:
-            at = len(stack)
-            while at and stack[at - 1][0] > rank:
-                at -= 1
+        rank, kind, major = c
+        at = _closes(stack, rank, major)
         if at is not None:
-            for _r, j in stack[at:]:
+            for _r, j, _k in stack[at:]:
                 pending.discard(j)  # closed before any body text
             del stack[at:]
         if not _CONTENTS.match(_title_of(text, blocks[i])):  # (see _nest)
-            stack.append((rank, i))
+            stack.append((rank, i, kind))
         pending.add(i)
     return keep
 
@@ -891,7 +895,29 @@ def _is_book(text: str, blocks: list[_Block]) -> bool:
     return False
 
 
-def _nest(cands: list[tuple[float, int, bool]], titles: list[str] | None = None,
+#: The ``major`` value of a heading that closes the plain (generic) headings
+#: open above it, and no others (an ALL-CAPS line: ``INTRODUCTION`` after
+#: ``Preface`` is its sibling, ``PNG_FORMAT_*`` under ``V. Simplified API`` its child).
+_PLAIN = 2
+
+
+def _closes(stack: list[tuple[float, int, int]], rank: float, major) -> int | None:
+    """Where a new heading cuts the stack of open ones (None: it opens under
+    them all); see :func:`_nest`."""
+    at = next((k for k, entry in enumerate(stack) if entry[0] == rank), None)
+    if at is not None or not major:
+        return at
+    at = len(stack)
+    if major == _PLAIN:
+        while at and stack[at - 1][2] == 2:
+            at -= 1
+    else:
+        while at and stack[at - 1][0] > rank:
+            at -= 1
+    return at
+
+
+def _nest(cands: list[tuple[float, int, int]], titles: list[str] | None = None,
           closes: list[tuple[int, str]] | None = None) -> list[tuple[int, int | None]]:
     """(level, parent position) of each heading, from its rank and kind.
 
@@ -899,30 +925,25 @@ def _nest(cands: list[tuple[float, int, bool]], titles: list[str] | None = None,
     it is a sibling. A new kind is a subdivision of the heading before it
     (``A. Changing pnglibconf.h`` under ``Configuration``, ``Pattern Syntax``
     under ``OPTIONS``), unless it is a major one (a BOOK, a ``===`` underline, a
-    ``1.`` or ``I.`` clause, an ALL-CAPS line), which closes the open headings
-    of a higher rank.
-    ``closes`` gives (position, name) of lines such as ``END OF TERMS AND
+    ``1.`` or ``I.`` clause), which closes the open headings of a higher rank,
+    or an ALL-CAPS line, which closes the plain ones. ``closes`` gives (position, name) of lines such as ``END OF TERMS AND
     CONDITIONS``: before the heading at that position, the open heading of that
     name is closed (an ``APPENDIX`` after it is its sibling).
     """
     out: list[tuple[int, int | None]] = []
-    stack: list[tuple[float, int]] = []  # (rank, position)
+    stack: list[tuple[float, int, int]] = []  # (rank, position, kind)
     pending = list(closes or [])
-    for k, (rank, _kind, major) in enumerate(cands):
+    for k, (rank, kind, major) in enumerate(cands):
         while pending and pending[0][0] <= k:
             name = pending.pop(0)[1].lower()
-            at = next((j for j, (_r, p) in enumerate(stack) if titles and titles[p].lower().startswith(name)), None)
-            if at is not None:
-                del stack[at:]
-        at = next((j for j, (r, _) in enumerate(stack) if r == rank), None)
+            at = next((j for j, (_r, p, _k) in enumerate(stack) if titles and titles[p].lower().startswith(name)), 0)
+            del stack[at:]  # (no heading of that name open: what follows is at the top)
+        at = _closes(stack, rank, major)
         if at is not None:
             del stack[at:]
-        elif major:
-            while stack and stack[-1][0] > rank:
-                stack.pop()
         out.append((len(stack) + 1, stack[-1][1] if stack else None))
         if not (titles and _CONTENTS.match(titles[k])):  # a table of contents holds no sections
-            stack.append((rank, k))
+            stack.append((rank, k, kind))
     return out
 
 
