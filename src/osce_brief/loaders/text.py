@@ -170,9 +170,10 @@ def _blocks(text: str, start: int, end: int) -> list[_Block]:
         blocks.append(_Block(cur, ind))
     if text.find("\t", start, end) >= 0:  # columns of lines indented with tabs
         for b in blocks:
+            bi = b.ind
             for k, (ls, _le) in enumerate(b.lines):
-                if b.ind[k] and text.find("\t", ls - b.ind[k], ls) >= 0:
-                    b.ind[k] = len(text[ls - b.ind[k] : ls].expandtabs(8))
+                if bi[k] and text.find("\t", ls - bi[k], ls) >= 0:
+                    bi[k] = len(text[ls - bi[k] : ls].expandtabs(8))
     return blocks
 
 
@@ -725,19 +726,21 @@ def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tup
         if man:
             out.append(None)
             continue
-        nl = len(b.lines)
-        if 2 <= nl <= 4:
+        if line is None:
+            nl = len(b.lines)
+            if nl > 4:
+                out.append(None)
+                continue
             ul = _underline(text, b)
             if ul is not None:
                 out.append((ul, 1, ul == 10.0))
                 continue
-        first = text[b.lines[0][0] : b.lines[0][1]]
-        if line is None and 1 < len(b.lines) <= 3 and _SECNUM.match(first) \
-                and all(_hanging(text, b, k) for k in range(1, len(b.lines))):
-            line = " ".join(text[s:e] for s, e in b.lines)  # a numbered title on two or three lines
-        if line is None:
-            out.append(None)
-            continue
+            if nl <= 3 and not book and _SECNUM.match(text[b.lines[0][0] : b.lines[0][1]]) \
+                    and all(_hanging(text, b, k) for k in range(1, nl)):
+                line = " ".join(text[s:e] for s, e in b.lines)  # a numbered title on two or three lines
+            else:
+                out.append(None)
+                continue
         st = structs[i]
         if st is not None and (book or not st[1]):
             # (PREFACE, APPENDIX...: at the level of the book's own top divisions)
@@ -855,7 +858,7 @@ def _confirm(text: str, blocks: list[_Block], cands: list[tuple[float, int, int]
             for _r, j, _k in stack[at:]:
                 pending.discard(j)  # closed before any body text
             del stack[at:]
-        if not _CONTENTS.match(_title_of(text, blocks[i])):  # (see _nest)
+        if text[blocks[i].start] not in "CcTt" or not _CONTENTS.match(_title_of(text, blocks[i])):  # (see _nest)
             stack.append((rank, i, kind))
         pending.add(i)
     return keep
