@@ -14,7 +14,7 @@ read. ``--half tune`` and ``--half held`` split the sample in two disjoint halve
 
 Usage::
 
-    python bench/manpages.py [--n 30] [--seed 12] [--half tune|held|all] [-v] [PAGE ...]
+    python bench/manpages.py [--n 30] [--seed 12] [--half tune|held|all] [--width 80] [-v] [PAGE ...]
 """
 
 from __future__ import annotations
@@ -83,9 +83,9 @@ def true_headings(source: str) -> list[str]:
     return out
 
 
-def render(page: Path) -> str | None:
+def render(page: Path, width: int = 80) -> str | None:
     """``man -P cat`` of a page file, through ``col -bx``."""
-    env = dict(os.environ, MANWIDTH="80", MAN_KEEP_FORMATTING="0", LC_ALL="C.UTF-8")
+    env = dict(os.environ, MANWIDTH=str(width), MAN_KEEP_FORMATTING="0", LC_ALL="C.UTF-8")
     try:
         out = subprocess.run(["man", "-P", "cat", "-l", str(page)], capture_output=True, env=env, timeout=30, cwd=MAN_ROOT)
         col = subprocess.run(["col", "-bx"], input=out.stdout, capture_output=True, timeout=30)
@@ -140,6 +140,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=30)
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--half", choices=("tune", "held", "all"), default="all")
+    ap.add_argument("--width", type=int, default=80, help="MANWIDTH (default 80, as when piped)")
     ap.add_argument("-v", action="store_true")
     a = ap.parse_args()
     from osce_brief.loaders import parse
@@ -150,7 +151,7 @@ def main() -> int:
     tp = fp = fn = 0
     for page in pages:
         src = _read_source(page)
-        text = render(page)
+        text = render(page, a.width)
         if src is None or text is None:
             print(f"  skip {page}")
             continue

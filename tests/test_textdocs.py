@@ -322,3 +322,40 @@ def test_identifiers_are_not_stemmed(tmp_path):
     assert [x.text for x in S.search(["negotiate"], [str(p)]).passages] == ["Negotiations went on."]
     assert S.is_identifier("PyPI") and S.is_identifier("iPhone") and not S.is_identifier("NASA")
     assert not S.is_identifier("Negotiations")
+
+
+# ---------------------------------------------------------------- properties
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.lists(
+    st.sampled_from(["incor", "porates", "caf\u00e9", "\u00df", "word", "x", "2", " ", "  ", "\n", "\u2010\n    ",
+                     "\u2010", "-\n  ", "\u2010 \n", "\ufb01", "."]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_PIECES)
+def test_folded_spans_map_back_to_whole_source_characters(text):
+    f = fold(text)
+    for i in range(len(f.text)):
+        for j in (i + 1, min(len(f.text), i + 4)):
+            if j <= i:
+                continue
+            a, b = f.to_source(i, j)
+            assert 0 <= a < b <= len(text)
+            # what the source span folds to holds what was matched
+            assert f.text[i:j] in fold(text[a:b]).text or "\u2010" in text[a:b]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_PIECES, st.data())
+def test_flow_spans_keep_order_and_bounds(text, data):
+    n = len(text)
+    cuts = sorted(data.draw(st.lists(st.integers(0, n), min_size=2, max_size=6)))
+    spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2]) if a < b]
+    out, moved = flow_spans(text, spans)
+    assert out == flow(text)
+    for (a, b), (c, d) in zip(spans, moved):
+        assert 0 <= c <= d <= len(out)

@@ -14,7 +14,7 @@ TYPE_CHECKING = False  # (importing typing costs start-up time)
 if TYPE_CHECKING:  # pragma: no cover
     from rich.text import Text
 
-_WS = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
+_WS = re.compile(r"[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
 # groff's line-end hyphenation (U+2010 HYPHEN between letters): the word is joined
 _SOFT = re.compile(r"(?<=[^\W\d_])\u2010[ \t]*(?:\r\n|\r|\n)[ \t]*(?=[^\W\d_])")
 # a compound broken after its hyphen ("system-" / "wide"): joined, the hyphen kept
@@ -25,7 +25,7 @@ _SPACES = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _ANY = re.compile(
     r"(?P<soft>(?<=[^\W\d_])\u2010[ \t]*(?:\r\n|\r|\n)[ \t]*(?=[^\W\d_]))"
     r"|(?P<hard>(?<=[^\W\d_])-[ \t]*(?:\r\n|\r|\n)[ \t]*(?=[^\W\d_]))"
-    r"|(?P<nl>[ \t]*(?:\r\n|\r|\n)[ \t]*)"
+    r"|(?P<nl>[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+)"
     r"|(?P<sp>(?<=\S)[ \t]{2,}(?=\S))"
 )
 _REPL = {"soft": "", "hard": "-", "nl": " ", "sp": " "}
