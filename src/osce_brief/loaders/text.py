@@ -115,6 +115,8 @@ _DATE = re.compile(
 _TWO_SENTENCES = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
 # How a sentence (or a clause of one) ends a line.
 _SENTENCE_END = re.compile(r"[.!?:,;][\"')\]\u201d\u2019]*$")
+_INNER_END = re.compile(r"([.!?])\s+\S")
+_NUMBER_ALONE = re.compile(r"^\d[\d,.:/ ]*$")
 _MAX_HEADING_CHARS = 120
 _MAX_HEADING_WORDS = 16
 
@@ -196,6 +198,8 @@ def _struct_rank(line: str) -> tuple[int, bool] | None:
 
 
 def _is_allcaps(line: str) -> bool:
+    if not line.isupper():  # (most lines: decided at once)
+        return False
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
@@ -242,10 +246,10 @@ def _looks_like_heading(line: str, numbered_ok: bool = False) -> bool:
         return False
     if _last_word(line) in _TAIL_WORDS:
         return False  # a lead-in cut short: "The value of "location" is a bitwise "or" of"
-    inner = re.findall(r"([.!?])\s+\S", line)
+    inner = _INNER_END.findall(line)
     if inner and not (last == "?" and all(c == "?" for c in inner)):
         return False  # two sentences on one line: an epigraph or caption
-    if re.match(r"^\d[\d,.:/ ]*$", line):
+    if _NUMBER_ALONE.match(line):
         return False  # a number or a date alone
     return True
 
@@ -777,8 +781,8 @@ def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tup
         if indented and b.ind[0] >= base and not _centred(line, b.ind[0], base, width):
             out.append(None)
             continue
-        if nxt is not None and len(nxt.lines) == 1 and (_is_allcaps(line) or _centred(line, b.ind[0], base, width)) \
-                and _SECNUM.match(text[nxt.lines[0][0] : nxt.lines[0][1]]):
+        if nxt is not None and len(nxt.lines) == 1 and _SECNUM.match(text[nxt.lines[0][0] : nxt.lines[0][1]]) \
+                and (_is_allcaps(line) or _centred(line, b.ind[0], base, width)):
             out.append(None)  # the part a numbered clause opens (see below)
             continue
         prev_line = lines[i - 1] if i > 0 else None
@@ -796,7 +800,7 @@ def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tup
             prev_list = i > 0 and lines[i - 1] is not None and _LIST_ITEM.match(lines[i - 1] or "")
             centred = _centred(line, b.ind[0], base, width)
             body = nxt is not None and _is_body(text, nxt) and not (
-                _title_ratio(line) < 0.5 and nxt.ind[0] > b.ind[0] + 1
+                nxt.ind[0] > b.ind[0] + 1 and _title_ratio(line) < 0.5
             )
             if (centred or _is_allcaps(line)) and (nxt is None or body or (_is_list(text, nxt) and not _is_toc(text, nxt))):
                 cand = (12.0, 1, _PLAIN)  # an ALL-CAPS or centred line never sits under a plain one
@@ -907,6 +911,8 @@ _PLAIN = 2
 def _closes(stack: list[tuple[float, int, int]], rank: float, major) -> int | None:
     """Where a new heading cuts the stack of open ones (None: it opens under
     them all); see :func:`_nest`."""
+    if stack and stack[-1][0] == rank:
+        return len(stack) - 1  # (a sibling of the last one: the common case)
     at = next((k for k, entry in enumerate(stack) if entry[0] == rank), None)
     if at is not None or not major:
         return at
@@ -1007,6 +1013,9 @@ def _title_of(text: str, block: _Block) -> str:
     """A heading block's title: its lines joined, an underline left out, runs
     of spaces single (``1.  New Features`` reads ``1. New Features``)."""
     spans = block.lines
+    if len(spans) == 1:
+        t = text[spans[0][0] : spans[0][1]]
+        return t if "  " not in t and "\t" not in t else " ".join(t.split())
     if len(spans) > 1 and _UNDERLINE.match(text[spans[-1][0] : spans[-1][1]]):
         spans = spans[:-1]
     return " ".join(" ".join(text[s:e].split()) for s, e in spans)
@@ -1084,6 +1093,8 @@ def _man_frame(text: str, blocks: list[_Block]) -> tuple[dict, _Block, _Block | 
         return None
     b0 = blocks[0]
     s, e = b0.lines[0]
+    if e - s > 250 or text[e - 1] != ")":
+        return None
     m = _MAN_HEADER.match(text[s:e])
     if m is None:
         # a name too long for the line: groff cuts the middle ("SYSTEMD-REMOUNT-FS.SERVICEsystemd-...(8)");
@@ -1215,7 +1226,8 @@ def parse_text(text: str, path: str | None = None) -> Document:
     keep = _confirm(text, blocks, cands, first, man is not None)
     heads = [i for i in range(first, len(blocks)) if keep[i]]
     closes = [(bisect_left(heads, c), name) for c, name in _closers(text, blocks)] if "END OF " in text else []
-    nesting = _nest([cands[i] for i in heads], [_title_of(text, blocks[i]) for i in heads], closes)  # type: ignore[misc]
+    titles = [_title_of(text, blocks[i]) for i in heads]
+    nesting = _nest([cands[i] for i in heads], titles, closes)  # type: ignore[misc]
 
     lead_paras = [Paragraph(b.start, b.end, text[b.start : b.end], "meta") for b in front_blocks]
     lead_paras += [Paragraph(b.start, b.end, text[b.start : b.end], "meta") for b, k in meta if k != "text"]
@@ -1238,7 +1250,7 @@ def parse_text(text: str, path: str | None = None) -> Document:
         parent = None if up is None else up + 1
         idx = k + 1
         sections.append(
-            Section(idx, level, _title_of(text, b), b.start, 0, b.start, b.end, parent, paras)
+            Section(idx, level, titles[k], b.start, 0, b.start, b.end, parent, paras)
         )
     # Fix up tiling: each section runs to the next one's start.
     ends = [s.start for s in sections[1:]] + [body_end]
