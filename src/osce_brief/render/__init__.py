@@ -105,9 +105,6 @@ def flow_spans(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple
     return "".join(out), [(move(s, False), move(e, True)) for s, e in spans]
 
 
-_ITEM = None  # segment.LIST_ITEM, imported on first use
-
-
 def pieces(source: str, p, fmt: str = "text") -> list[tuple[int, str, bool]]:
     """How a plain-text paragraph reads on screen: ``(indent, text, wrap)`` pieces.
 
@@ -135,13 +132,12 @@ def pieces(source: str, p, fmt: str = "text") -> list[tuple[int, str, bool]]:
         cut = min(i for i, ln in zip(ind, lines) if ln.strip())
         return [(4 if p.kind == "code" else 0, "\n".join(ln[cut:].rstrip() for ln in lines), False)]
     if p.kind == "list":
-        global _ITEM
-        if _ITEM is None:
-            from ..segment import LIST_ITEM as _ITEM  # noqa: PLW0603
+        from ..segment import LIST_ITEM
+
         out: list[tuple[int, list[str]]] = []
         cols: list[int] = []
         for ln, i in zip(lines, ind):
-            if _ITEM.match(ln) or not out:
+            if LIST_ITEM.match(ln) or not out:
                 while cols and cols[-1] > i:
                     cols.pop()
                 if not cols or cols[-1] < i:
@@ -150,7 +146,7 @@ def pieces(source: str, p, fmt: str = "text") -> list[tuple[int, str, bool]]:
             else:
                 out[-1][1].append(ln.strip())
         return [(d, flow("\n".join(parts)), True) for d, parts in out]
-    rest = [i for i in ind[1:]]
+    rest = ind[1:]
     if rest and min(rest) >= ind[0] + 3 and len(lines[0].strip()) <= 48:
         # a tag hanging over its text
         return [(0, lines[0].strip(), False), (4, flow("\n".join(ln.strip() for ln in lines[1:])), True)]
