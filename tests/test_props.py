@@ -33,6 +33,9 @@ SETTINGS = settings(max_examples=int(os.environ.get("BRIEF_PROP_EXAMPLES", "150"
 
 def _check(text: str, fmt: str) -> None:
     doc = parse(text, "p", fmt)
+    if "repaired" not in doc.meta:  # mojibake repair is the one change a loader makes to the text
+        assert doc.source == text
+    text = doc.source
     parts = list(doc.all_sections())
     # sections tile the document in order, without overlap
     if text:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from osce_brief import search as S
+from osce_brief.search.query import is_identifier
 from osce_brief.loaders import load, parse
 from osce_brief.render import flow, flow_spans, pieces
 from osce_brief.segment import LIST_ITEM, looks_like_code, sentence_spans
@@ -320,8 +321,8 @@ def test_identifiers_are_not_stemmed(tmp_path):
         r = S.search([term], [str(p)])
         assert [x.text for x in r.passages] == want, term
     assert [x.text for x in S.search(["negotiate"], [str(p)]).passages] == ["Negotiations went on."]
-    assert S.is_identifier("PyPI") and S.is_identifier("iPhone") and not S.is_identifier("NASA")
-    assert not S.is_identifier("Negotiations")
+    assert is_identifier("PyPI") and is_identifier("iPhone") and not is_identifier("NASA")
+    assert not is_identifier("Negotiations")
 
 
 # ---------------------------------------------------------------- properties

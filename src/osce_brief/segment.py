@@ -4,13 +4,14 @@ A rule-based splitter (terminal punctuation, closing quotes, abbreviations and
 initialisms) that works on cased and lowercased text alike and runs at several
 MB/s, fast enough for books. pysbd is ~10 KB/s; this is the best trade-off for a
 terminal tool that must stay dependency-light.
+
+This module knows no document model: it deals in offsets only, and the model
+(:class:`~osce_brief.model.Paragraph`) builds its sentences from them.
 """
 
 from __future__ import annotations
 
 import re
-
-from .model import Sentence
 
 # Abbreviations after which a period does not end a sentence (lowercase, no dot).
 ABBREVIATIONS = frozenset(
@@ -208,11 +209,6 @@ def _push(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
         e -= 1
     if s < e:
         out.append((s, e))
-
-
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> tuple[Sentence, ...]:
-    """Like :func:`sentence_spans` but returns :class:`Sentence` objects."""
-    return tuple(Sentence(s, e, text[s:e]) for s, e in sentence_spans(text, start, end))
 
 
 _WORD = re.compile(r"\w+(?:['\u2019.-]\w+)*")
