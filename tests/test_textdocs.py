@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from osce_brief import search as S
+from osce_brief.search.files import search as search_files
 from osce_brief.search.query import is_identifier
 from osce_brief.loaders import load, parse
 from osce_brief.render import flow, flow_spans, pieces
@@ -318,9 +318,9 @@ def test_identifiers_are_not_stemmed(tmp_path):
     p.write_text("PyPy is a fast Python. Upload the wheel to PyPI today.\n\nNegotiations went on.\n")
     for term, want in (("PyPy", ["PyPy is a fast Python."]), ("PyPI", ["Upload the wheel to PyPI today."]),
                        ("pypy", ["PyPy is a fast Python."])):
-        r = S.search([term], [str(p)])
+        r = search_files([term], [str(p)])
         assert [x.text for x in r.passages] == want, term
-    assert [x.text for x in S.search(["negotiate"], [str(p)]).passages] == ["Negotiations went on."]
+    assert [x.text for x in search_files(["negotiate"], [str(p)]).passages] == ["Negotiations went on."]
     assert is_identifier("PyPI") and is_identifier("iPhone") and not is_identifier("NASA")
     assert not is_identifier("Negotiations")
 

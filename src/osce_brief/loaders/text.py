@@ -375,7 +375,9 @@ def _outdented_ok(title: str, man: bool) -> bool:
     if _COPYRIGHT.match(title) or title[-1] in ",;" or title.endswith("--"):
         return False
     if man:
-        return title[-1] != ":"  # "Feature Test Macro Requirements for glibc:" introduces a list
+        # a short "Exit status:" is a heading; "Feature Test Macro Requirements for glibc (see
+        # feature_test_macros(7)):" introduces a list
+        return title[-1] != ":" or (len(words) <= 5 and "(" not in title)
     num = _SECNUM.match(title)
     rest = title[num.end() :] if num else title
     first = rest[0]
