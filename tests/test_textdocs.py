@@ -228,6 +228,23 @@ def test_multi_line_heading_blocks_and_short_underlines():
     ]
 
 
+def test_outline_mode_news():
+    doc = load(str(FIX / "grep-news.txt"))
+    assert doc.title == "GNU grep NEWS"  # (no Emacs mode line)
+    assert [(s.level, s.title) for s in doc.sections] == [
+        (1, "Noteworthy changes in release 3.8 (2022-09-02) [stable]"), (2, "Changes in behavior"), (2, "Bug fixes"),
+        (1, "Noteworthy changes in release 3.7 (2021-08-14) [stable]"), (2, "Changes in behavior"), (2, "Bug fixes"),
+    ]
+    # one-line "**" items are the items of their release, not sections
+    doc = load(str(FIX / "wget-news.txt"))
+    assert [s.title for s in doc.sections] == ["Noteworthy changes in release 1.21.3 (2022-02-26)",
+                                               "Noteworthy changes in release 1.21.2 (2021-09-07)"]
+    assert all(p.kind == "list" for p in doc.sections[0].paragraphs)
+    # without outline mode, "* " opens a list item, never a heading
+    doc = parse("Notes\n\n* first point of the list\n\nSome body text that is long enough to be a paragraph.\n", "n.txt")
+    assert [s.title for s in doc.sections] == []
+
+
 def test_a_title_is_never_half_a_sentence():
     doc = load(str(FIX / "coreutils-readme.txt"))
     assert doc.title is None

@@ -34,11 +34,11 @@ _STARTERS = frozenset(
     """.split()
 )
 
-#: A list item's first line (a bullet, "1.", "a)", "aa." or "iv."): a block of them is
+#: A list item's first line (a bullet, "**" too, "1.", "a)", "aa." or "iv."): a block of them is
 #: not prose, and is not split into sentences (the text loader and streamed counts
 #: agree on it). A copyright sign "(C) 2007" opens no item.
 LIST_ITEM = re.compile(
-    r"^\s*(?:[-*+\u2022\u2013\u25aa>]|\(?\d{1,3}[.)]|(?!\([cC]\)\s+(?:\d|[Cc]opyright))"
+    r"^\s*(?:\*{1,3}|[-+\u2022\u2013\u25aa>]|\(?\d{1,3}[.)]|(?!\([cC]\)\s+(?:\d|[Cc]opyright))"
     r"\(?(?:([a-zA-Z])\1{0,2}|[ivx]{2,4})[.)])\s+"
 )
 

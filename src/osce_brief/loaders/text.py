@@ -678,11 +678,13 @@ def _centred(line: str, col: int, base: int, width: Callable[[], int]) -> bool:
     return abs(col + len(line) / 2 - w / 2) <= max(6, w / 10)
 
 
-def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tuple[float, int, int] | None]:
+def _classify(text: str, blocks: list[_Block], base: int, man: bool, stars: bool = False
+              ) -> list[tuple[float, int, int] | None]:
     """For each block: (rank, kind, major) when it is a heading candidate, else None.
 
     kind 0 = structural (BOOK/CHAPTER), 1 = underlined/ALL-CAPS/numbered/
-    outdented/centred, 2 = generic. ``major``: true for a kind that opens a
+    outdented/centred, 2 = generic, 3 = an outline's ``*``/``**`` line (when
+    ``stars``: Emacs outline mode, as GNU NEWS files are written). ``major``: true for a kind that opens a
     document's main divisions (BOOK, ``===``, ``1.``, ``I.``), :data:`_PLAIN`
     for an ALL-CAPS or centred line (see :func:`_nest`). A book with structural
     headings gets no generic or ALL-CAPS ones (its short lines are dialogue,
@@ -747,6 +749,14 @@ def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tup
             else:
                 out.append(None)
                 continue
+        if stars and not book and line[0] == "*":
+            sm = _STAR_HEAD.match(line)
+            if sm and _underlined_title_ok(sm.group(2)):
+                out.append((5.0 + len(sm.group(1)), 3, len(sm.group(1)) == 1))
+                continue
+        if stars and not book and _RELEASE.match(line):
+            out.append((5.0, 1, True))  # "version 1.34 - Sergey Poznyakoff, 2021-02-13" over its "* ..." items
+            continue
         st = structs[i]
         if st is not None and (book or not st[1]):
             # (PREFACE, APPENDIX...: at the level of the book's own top divisions)
@@ -790,6 +800,9 @@ def _classify(text: str, blocks: list[_Block], base: int, man: bool) -> list[tup
         prev_line = lines[i - 1] if i > 0 else None
         if prev_line is not None and prev_line[-1] == ":" and len(prev_line) <= 100 and not _is_allcaps(line):
             out.append(None)  # what a lead-in line ("...is provided as follows:") introduces
+            continue
+        if i > 0 and text[blocks[i - 1].end - 1] == ":" and b.ind[0] > blocks[i - 1].ind[0]:
+            out.append(None)  # set in under a lead-in ("...configuration file:" / "    PermitTunnel yes")
             continue
         if line.startswith("END OF ") and _END_OF.match(line):
             out.append(None)  # it closes a part (see _nest); it opens none
@@ -861,13 +874,45 @@ def _confirm(text: str, blocks: list[_Block], cands: list[tuple[float, int, int]
         rank, kind, major = c
         at = _closes(stack, rank, major)
         if at is not None:
-            for _r, j, _k in stack[at:]:
-                pending.discard(j)  # closed before any body text
+            item = False
+            for _r, j, k in stack[at:]:
+                if j in pending:
+                    pending.discard(j)  # closed before any body text
+                    item = item or k == 3
+            if item:  # an outline's items ("** Fix ..." one after another) are its parent's text
+                for _r, j, _k in stack[:at]:
+                    if j in pending:
+                        keep[j] = True
+                        pending.discard(j)
             del stack[at:]
         if text[blocks[i].start] not in "CcTt" or not _CONTENTS.match(_title_of(text, blocks[i])):  # (see _nest)
             stack.append((rank, i, kind))
         pending.add(i)
     return keep
+
+
+# Emacs outline mode: "* Noteworthy changes in release 3.8" / "** Changes in behavior".
+_STAR_HEAD = re.compile(r"^(\*{1,6}) +(\S.{0,150})$")
+_RELEASE = re.compile(r"^(?:[Vv]ersion|[Rr]elease)\s+v?\d[\w.-]*(?:\s.{0,80})?$")
+_MODE_LINE = re.compile(r"\s*-\*-.*?-\*-.*$")
+_OUTLINE_MARK = re.compile(r"-\*-\s*(?:mode:\s*)?outline\b", re.I)
+_DOUBLE_STAR = re.compile(r"(?m)^\*\*\*? +[^*\r\n]*[^*\s]\s*$")  # (not a "*** START OF ... ***" banner)
+
+
+def _is_outline(text: str, blocks: list[_Block]) -> bool:
+    """Is the text in Emacs outline mode: ``-*- outline -*-`` on its first line,
+    or lines of two stars or more (no bullet has two) opening blocks?"""
+    if not blocks:
+        return False
+    s, e = blocks[0].lines[0]
+    if _OUTLINE_MARK.search(text, s, e):
+        return True
+    n = 0
+    for m in _DOUBLE_STAR.finditer(text):
+        n += 1
+        if n >= 2:
+            return True
+    return False
 
 
 _CONTENTS = re.compile(r"^(?:table of )?contents:?$", re.I)
@@ -1053,7 +1098,7 @@ def _header(text: str, blocks: list[_Block], cands: list) -> tuple[dict, list[tu
             return fields, meta, 1
         if second[:1].islower() or _TWO_SENTENCES.search(title):
             return fields, meta, 0  # a wrapped paragraph: its first line is half a sentence
-    fields["title"] = title
+    fields["title"] = _MODE_LINE.sub("", title) or title  # ("GNU grep NEWS    -*- outline -*-")
     meta.append((b0.part(0, 1), "title"))
     i = 1
     # Byline/subtitle may follow in the same block or in the next one(s).
@@ -1221,7 +1266,8 @@ def parse_text(text: str, path: str | None = None) -> Document:
     if man is None and not (gut_start is not None and _is_book(text, blocks)):
         # (a book's headings are its BOOKs and CHAPTERs: no clauses to find)
         blocks = _split_runin(text, _split_glued(text, _split_underlined(text, blocks)), base)
-    cands = _classify(text, blocks, base, man is not None)
+    stars = man is None and gut_start is None and _is_outline(text, blocks)
+    cands = _classify(text, blocks, base, man is not None, stars)
     first = 0
     if gut_start is None and man is None:
         fields, meta, first = _header(text, blocks, cands)
@@ -1229,6 +1275,8 @@ def parse_text(text: str, path: str | None = None) -> Document:
     heads = [i for i in range(first, len(blocks)) if keep[i]]
     closes = [(bisect_left(heads, c), name) for c, name in _closers(text, blocks)] if "END OF " in text else []
     titles = [_title_of(text, blocks[i]) for i in heads]
+    if stars:
+        titles = [t.lstrip("*").lstrip() if cands[i][1] == 3 else t for t, i in zip(titles, heads)]  # type: ignore[index]
     nesting = _nest([cands[i] for i in heads], titles, closes)  # type: ignore[misc]
 
     lead_paras = [Paragraph(b.start, b.end, text[b.start : b.end], "meta") for b in front_blocks]
