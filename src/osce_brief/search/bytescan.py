@@ -17,9 +17,11 @@ from functools import lru_cache
 
 from ..record import field, record
 from ..textnorm import fold_str
-from .query import _WORDISH, Query, _stem_prefix, stem
+from .query import _WORDISH, Query, _stem_prefix, is_identifier, stem, word_key
 
 _ASCII_BYTES = bytes(range(128))
+#: groff's line-end hyphenation in bytes (see :data:`osce_brief.textnorm.SOFT_BREAK`).
+_SOFT_BREAK_B = re.compile(rb"\xe2\x80\x90[ \t]*[\r\n]")
 #: ASCII bytes that are word characters (``\w``); every non-ASCII byte is 0.
 _WORDB = bytes(1 if (chr(b).isalnum() or b == 0x5F) else 0 for b in range(128)) + bytes(128)
 
@@ -218,7 +220,7 @@ def _stream_terms(query: Query) -> list[_StreamTerm] | None:
             return None
         insens = not t.case_sensitive
         w0 = words[0]
-        if t.stemmed is not None and _WORDISH.fullmatch(w0):
+        if t.stemmed is not None and _WORDISH.fullmatch(w0) and not is_identifier(w0):
             st = stem(w0.lower())
             anchor = w0[: len(_stem_prefix(w0.lower(), st))]
         else:
@@ -229,7 +231,7 @@ def _stream_terms(query: Query) -> list[_StreamTerm] | None:
         pl = _StreamTerm(a, insens, {}, False)
         pl.simple = simple = len(words) == 1
         for w in words[1:]:
-            if t.stemmed is not None and _WORDISH.fullmatch(w):
+            if t.stemmed is not None and _WORDISH.fullmatch(w) and not is_identifier(w):
                 w = w[: len(_stem_prefix(w.lower(), stem(w.lower())))]
             pl.others.append((w.lower() if insens else w).encode())
         if simple:
@@ -350,10 +352,10 @@ def _ascii_hits(pl: _StreamTerm, hay, raw, ti: int, out: list, limit: int, start
             if start is None or not endw:
                 out.append((p, ti, None))
                 continue
-            w = hay[p:q].lower() if fold_case else hay[p:q]
+            w = raw[p:q]  # its own case: an identifier is never stemmed
             ok = words.get(w)
             if ok is None:
-                ok = stem(w.decode("ascii")) == st
+                ok = word_key(w.decode("ascii")) == st
                 if len(words) < 65536:
                     words[w] = ok
             if ok and q > end:
@@ -409,7 +411,7 @@ def _hit_span(hay, raw, cand: tuple[int, int, int], query: Query, pl: _StreamTer
     lit = pl.lit
     end = p + len(lit) if hay.startswith(lit, p) else None
     if pl.stem is not None and not (chr(before).isalnum() or before == 0x5F):
-        w = hay[p:q].decode("ascii")
-        if w and stem(w) == pl.stem:
+        w = raw[p:q].decode("ascii")
+        if w and word_key(w) == pl.stem:
             end = q if end is None else max(end, q)
     return None if end is None else (p, end)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from ..errors import InputError, SectionError, UsageError
 from ..record import replace
 from ..textnorm import fold
-from .bytescan import _ASCII_BYTES, _ascii_hits, _find_hits_generic, _stream_terms, _StreamTerm, _token_has
+from .bytescan import _ASCII_BYTES, _SOFT_BREAK_B, _ascii_hits, _find_hits_generic, _stream_terms, _StreamTerm, _token_has
 from .passages import VOCAB_CHARS, SearchResult, _Acc, _check_options
 from .query import Query, compile_query, find_hits
 
@@ -260,6 +260,8 @@ class _Prescreen:
 
     def could_match(self, data: bytes) -> bool:
         anchors, query = self.anchors, self.query
+        if b"\xe2\x80\x90" in data and _SOFT_BREAK_B.search(data):
+            return True  # a word hyphenated at a line end (man pages) may hide an anchor
         if len(anchors) == 1 and anchors[0] is not None and data.isascii():  # the usual case, quickly
             a, sensitive = anchors[0]
             if a not in (data if sensitive else data.lower()):

@@ -68,6 +68,19 @@ def stem(word: str) -> str:
     return s
 
 
+def is_identifier(word: str) -> bool:
+    """A mixed-case name such as PyPy, PyPI, iPhone or JavaScript: a capital after
+    the first letter and a small letter somewhere. Such words are never stemmed
+    (Snowball would make PyPy and PyPI one word)."""
+    return not word.islower() and not word.isupper() and any(c.isupper() for c in word[1:])
+
+
+def word_key(word: str) -> str:
+    """What word forms compare by: the stem, or for an identifier (see
+    :func:`is_identifier`) the word itself, marked so that it equals no stem."""
+    return "\x00" + word.lower() if is_identifier(word) else stem(word)
+
+
 def _stem_prefix(word_l: str, st: str) -> str:
     """A prefix that every word with stem ``st`` starts with (a little shorter than
     the common part of the word and its stem, since Snowball rewrites endings)."""
@@ -113,6 +126,7 @@ class Term:
         """
         end = len(folded) if end is None else end
         literal, stemmed = self.literal, self.stemmed
+        cased = folded  # the words' own case (an identifier is never stemmed)
         if lower is not None and self.literal_lc is not None:
             folded, literal, stemmed = lower, self.literal_lc, self.stemmed_lc
         out = [(m.start(), m.end()) for m in literal.finditer(folded, start, end) if m.end() > m.start()]
@@ -131,7 +145,7 @@ class Term:
                     continue
                 pos = m.end()
                 for g, st in enumerate(stems, 1):
-                    if st is not None and stem(m.group(g)) != st:
+                    if st is not None and word_key(cased[m.start(g) : m.end(g)]) != st:
                         break
                 else:
                     extra.append((s0, m.end()))
@@ -169,7 +183,7 @@ def _stem_pattern(t: str, lower: bool) -> tuple[str, tuple[str | None, ...]] | N
     (a group whose stem is checked afterwards); None when the term has no word."""
     parts, st_list, any_word = [], [], False
     for w in t.split():
-        if _WORDISH.fullmatch(w):
+        if _WORDISH.fullmatch(w) and not is_identifier(w):
             wl = w.lower()
             st = stem(wl)
             prefix = (wl if lower else w)[: len(_stem_prefix(wl, st))]
@@ -248,7 +262,7 @@ def compile_query(
         words = t.split()
         if not regex and words and t.isascii():
             w0 = words[0]
-            if stemmed is not None and _WORDISH.fullmatch(w0):
+            if stemmed is not None and _WORDISH.fullmatch(w0) and not is_identifier(w0):
                 w0 = w0[: len(_stem_prefix(w0.lower(), stem(w0.lower())))]
             anchor = w0 if sensitive else w0.lower()
         out.append(Term(raw, sensitive, literal, stemmed, stems, regex, word, literal_lc, stemmed_lc, anchor))

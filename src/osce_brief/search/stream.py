@@ -15,9 +15,10 @@ import stat
 from collections.abc import Callable
 
 from ..errors import InputError
-from ..segment import LIST_ITEM, merge_spans
+from ..segment import LIST_ITEM, looks_like_code, merge_spans
 from .bytescan import (
-    _ASCII_BYTES, _ascii_hits, _find_hits_generic, _fold_into, _stream_terms, _StreamTerm, _token_has,
+    _ASCII_BYTES, _SOFT_BREAK_B, _ascii_hits, _find_hits_generic, _fold_into, _stream_terms, _StreamTerm,
+    _token_has,
 )
 from .passages import _overlapping, _unit_ranges
 from .query import Query, find_hits
@@ -78,10 +79,14 @@ def _block_start(buf, p: int) -> int:
 
 
 def _is_prose(text: str) -> bool:
-    """As the text loader decides: a block of list items is not split into sentences."""
+    """As the text loader decides: a block of list items, or of indented code
+    (:func:`~osce_brief.segment.looks_like_code`), is not split into sentences.
+    (``text`` starts at its first line's start, indentation included.)"""
     lines = text.splitlines()
-    if not lines or not LIST_ITEM.match(lines[0].strip()):
+    if not lines:
         return True
+    if not LIST_ITEM.match(lines[0].strip()):
+        return not looks_like_code(text)
     return not all(LIST_ITEM.match(ln.strip()) or ln[:1] in " \t" for ln in lines[1:])
 
 
@@ -197,6 +202,8 @@ def count_file(path: str, query: Query, *, unit: str = "sentence", context: int 
                                  "give the encoding, e.g. --encoding latin-1 or --encoding cp1252") from None
         if detect_format(head.decode("utf-8", "replace"), path) != "text":
             return None
+        if _SOFT_BREAK_B.search(head):
+            return None  # groff's line-end hyphenations: words are joined by the text path
         plans = _stream_terms(query)
         nterms = len(query.terms)
         size = os.fstat(fh.fileno()).st_size
