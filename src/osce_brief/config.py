@@ -34,6 +34,7 @@ from .errors import UsageError
 _FORMATS = ("text", "markdown", "html")
 _METHODS = ("default", "lead", "textrank", "lexrank")
 _UNITS = ("sentence", "paragraph")
+_ENGINES = ("local", "dask")
 
 #: Kinds of values: ("bool",), ("int", min), ("float", min, max), ("str",), ("choice", values).
 _BOOL = ("bool",)
@@ -77,6 +78,17 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple]]] = {
         "rank": ("rank", _BOOL),
     },
     "hedges": {**_INPUT, "reported": ("reported", _BOOL)},
+    "digest": {
+        **{k: v for k, v in _INPUT.items() if k not in ("width", "json")},
+        "out": ("out", ("str",)),
+        "jobs": ("jobs", ("int", 1)),
+        "engine": ("engine", ("choice", _ENGINES)),
+        "scheduler": ("scheduler", ("str",)),
+        "text-field": ("text_field", ("str",)),
+        "sentences": ("sentences", ("int", 1)),
+        "keywords": ("keywords_n", ("int", 1)),
+        "progress": ("progress", _BOOL),
+    },
 }
 
 #: Options that exclude or replace each other (parameter names): when the command
