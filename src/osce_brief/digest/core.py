@@ -7,7 +7,8 @@ travels to a worker process or a Dask worker)::
 
 ``kind`` is ``"path"`` (``payload`` is a file path the worker reads),
 ``"text"`` (``payload`` is the article text, from a JSON Lines file) or
-``"error"`` (``payload`` is the message: the input could not even be read).
+``"error"`` or ``"text-error"`` (``payload`` is the message: the file or the
+JSON Lines article could not even be read).
 ``key`` is what the record is named by (the path, or the article's ``id``),
 ``title`` the article's title when the JSON Lines file gives one, ``hash`` the
 SHA-256 of the content (what a resumed run skips on).
@@ -92,7 +93,7 @@ def _date(value) -> str | None:
 
 def error_record(kind: str, key: str, message: str, digest: str | None) -> dict:
     """The record of a document that could not be digested."""
-    return {"id" if kind == "text" else "path": key, "error": message, "hash": digest}
+    return {"id" if kind.startswith("text") else "path": key, "error": message, "hash": digest}
 
 
 def digest_item(item: tuple, opts: dict) -> tuple[dict, str | None]:
@@ -107,7 +108,7 @@ def digest_item(item: tuple, opts: dict) -> tuple[dict, str | None]:
 
     _pos, kind, key, payload, title, digest = item
     try:
-        if kind == "error":
+        if kind in ("error", "text-error"):
             raise InputError(payload)
         if kind == "path":
             from ..api import load

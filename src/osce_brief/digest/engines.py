@@ -99,14 +99,34 @@ def connect(scheduler: str, timeout: float = 10.0):
     except ImportError:
         raise UsageError("--engine dask needs Dask distributed, which is not installed",
                          "install it with: pip install 'osce_brief[cluster]'") from None
+    hint = "start one with `dask scheduler` and workers with `dask worker ADDRESS`, or fix --scheduler"
+    reason = _tcp_refused(scheduler, timeout)
+    if reason:
+        raise UsageError(f"cannot reach the Dask scheduler at {scheduler} ({reason})", hint)
     try:
         return Client(scheduler, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as e:
         raise UsageError(f"cannot reach the Dask scheduler at {scheduler} ({str(e).splitlines()[0][:200]})",
-                         "start one with `dask scheduler` and workers with `dask worker ADDRESS`, "
-                         "or fix --scheduler") from None
+                         hint) from None
     except ValueError as e:
         raise UsageError(f"bad --scheduler address {scheduler!r} ({e})", "give tcp://HOST:8786") from None
+
+
+def _tcp_refused(address: str, timeout: float) -> str | None:
+    """Why a ``tcp://HOST:PORT`` address cannot be connected to (None: it can,
+    or it is not a plain TCP address): a quick check, so that a scheduler that
+    is not running is said at once, not after the client's retries."""
+    import re
+    import socket
+
+    m = re.fullmatch(r"(?:tcp://)?\[?([^\]/]+?)\]?:(\d+)/?", address.strip())
+    if not m:
+        return None
+    try:
+        socket.create_connection((m.group(1), int(m.group(2))), timeout=timeout).close()
+    except OSError as e:
+        return (e.strerror or str(e) or type(e).__name__).lower()
+    return None
 
 
 def run_dask(items: Iterable[tuple], opts: dict, client, batch: int = DASK_BATCH) -> Iterator[tuple]:
@@ -125,7 +145,7 @@ def run_dask(items: Iterable[tuple], opts: dict, client, batch: int = DASK_BATCH
     number: dict = {}  # future key -> batch number
     done: dict[int, list] = {}
     submitted = yielded = 0
-    running = as_completed()
+    running = as_completed(loop=client.loop)
     futures: set = set()
 
     def submit_more() -> None:

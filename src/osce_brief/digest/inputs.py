@@ -104,15 +104,16 @@ def _article_item(pos: int, path: str, n: int, line: bytes, text_field: str) -> 
     try:
         obj = json.loads(line)
     except (ValueError, UnicodeDecodeError) as e:
-        return (pos, "error", where, f"{where}: not valid JSON ({e})", None, None)
+        return (pos, "text-error", where, f"{where}: not valid JSON ({e})", None, None)
     if not isinstance(obj, dict):
-        return (pos, "error", where, f"{where}: not a JSON object", None, None)
+        return (pos, "text-error", where, f"{where}: not a JSON object", None, None)
     ident = obj.get("id")
     key = str(ident) if ident is not None and ident != "" else where
     text = obj.get(text_field)
     if not isinstance(text, str):
         fields = ", ".join(k for k, v in obj.items() if isinstance(v, str)) or "none"
-        return (pos, "error", key, f"{where}: no text field {text_field!r} (text fields: {fields}; "
+        label = where if key == where else f"{where} (id {key})"
+        return (pos, "text-error", key, f"{label}: no text field {text_field!r} (text fields: {fields}; "
                                    f"give the right one with --text-field NAME)", None, None)
     title = obj.get("title")
     title = title if isinstance(title, str) and title.strip() else None
