@@ -226,27 +226,32 @@ def keywords(
 
     # --- tokenize into runs of candidate words
     runs: list[tuple[list[tuple[str, str, int]], bool]] = []  # ([(norm, surface, position)], heading)
-    cap_mid: Counter = Counter()
-    low_mid: Counter = Counter()
+    cap_mid: dict[str, int] = {}  # (plain dicts: a Counter's missing key is a Python call)
+    low_mid: dict[str, int] = {}
     pos = 0
+    tokens: dict[str, tuple[str, str, bool]] = {}  # raw token -> (surface, normal form, content word?)
     for text, heading in units:
         for chunk in _BREAK.split(text):
             run: list[tuple[str, str, int]] = []
             for m in _WORD.finditer(chunk):
                 raw = m.group(0)
-                surf = raw.rstrip(".'\u2019")
-                if _INITIALISM.match(surf + "."):
-                    surf += "."  # "U.S." keeps its last period
-                if surf.lower().endswith(("'s", "\u2019s")):
-                    surf = surf[:-2]
-                w = _norm(surf)
+                tok = tokens.get(raw)
+                if tok is None:
+                    surf = raw.rstrip(".'\u2019")
+                    if _INITIALISM.match(surf + "."):
+                        surf += "."  # "U.S." keeps its last period
+                    if surf.lower().endswith(("'s", "\u2019s")):
+                        surf = surf[:-2]
+                    w = _norm(surf)
+                    tok = tokens[raw] = (surf, w, _is_content(w))
+                surf, w, content = tok
                 pos += 1
                 if not heading and m.start() > 0 and surf[:1].isalpha():
                     if surf[0].isupper():
-                        cap_mid[w] += 1
+                        cap_mid[w] = cap_mid.get(w, 0) + 1
                     else:
-                        low_mid[w] += 1
-                if _is_content(w):
+                        low_mid[w] = low_mid.get(w, 0) + 1
+                if content:
                     run.append((w, surf, pos))
                 else:
                     if run:
@@ -259,10 +264,15 @@ def keywords(
     total_pos = max(pos, 1)
 
     # --- words: graph + position bias
-    def key(w: str) -> str:
-        return stem(w)
+    stems: dict[str, str] = {}
 
-    proper = {w for w in cap_mid if has_case and cap_mid[w] > low_mid[w]}
+    def key(w: str) -> str:
+        k = stems.get(w)
+        if k is None:
+            k = stems[w] = stem(w)
+        return k
+
+    proper = {w for w in cap_mid if has_case and cap_mid[w] > low_mid.get(w, 0)}
     bias: dict[str, float] = defaultdict(float)
     seq: list[str] = []
     verbish = set()
@@ -279,69 +289,80 @@ def keywords(
     score = _pagerank(seq, bias, window)
 
     # --- phrases
-    count: Counter = Counter()
-    body: Counter = Counter()
-    alone: Counter = Counter()
-    surface: dict[tuple, Counter] = defaultdict(Counter)
-    parent: dict[tuple, Counter] = defaultdict(Counter)  # phrase -> longer phrases holding it
+    count: dict[tuple, int] = {}
+    body: dict[tuple, int] = {}
+    alone: dict[tuple, int] = {}
+    surface: dict[tuple, dict[str, int]] = {}  # phrase -> its spellings, counted
+    parent: dict[tuple, dict[tuple, int]] = {}  # phrase -> longer phrases holding it, counted
     for run, heading in runs:
         L = len(run)
+        keys = [key(w) for w, _, _ in run]
+        surfs = [s for _, s, _ in run]
         for size in (1, 2, 3):
             for i in range(0, L - size + 1):
-                words = run[i : i + size]
-                ph = tuple(key(w) for w, _, _ in words)
-                count[ph] += 1
+                ph = tuple(keys[i : i + size])
+                count[ph] = count.get(ph, 0) + 1
                 if not heading:
-                    body[ph] += 1
-                surface[ph][" ".join(s for _, s, _ in words)] += 1
+                    body[ph] = body.get(ph, 0) + 1
+                forms = surface.get(ph)
+                if forms is None:
+                    forms = surface[ph] = {}
+                form = " ".join(surfs[i : i + size])
+                forms[form] = forms.get(form, 0) + 1
                 if size == L or (L > 3 and size == 3):
-                    alone[ph] += 1
-                if size < 3:
+                    alone[ph] = alone.get(ph, 0) + 1
+                if size < 3 and (i > 0 or i + size < L):
+                    holders = parent.get(ph)
+                    if holders is None:
+                        holders = parent[ph] = {}
                     if i > 0:
-                        parent[ph][tuple(key(w) for w, _, _ in run[i - 1 : i + size])] += 1
+                        big = tuple(keys[i - 1 : i + size])
+                        holders[big] = holders.get(big, 0) + 1
                     if i + size < L:
-                        parent[ph][tuple(key(w) for w, _, _ in run[i : i + size + 1])] += 1
+                        big = tuple(keys[i : i + size + 1])
+                        holders[big] = holders.get(big, 0) + 1
     cands = []
     for ph, c in count.items():
-        if body[ph] == 0 and len(runs) > 3:
+        if body.get(ph, 0) == 0 and len(runs) > 3:
             continue  # only in the headline: often a verb phrase
         if len(ph) > 1 and len(set(ph)) < len(ph):
             continue
-        if parent[ph] and max(parent[ph].values()) >= frag * c:
+        holders_of = parent.get(ph)
+        if holders_of and max(holders_of.values()) >= frag * c:
             continue  # a fragment: nearly always inside the same longer phrase
         if any(k in verbish and not (has_case and k in proper_keys) for k in (ph[0], ph[-1])):
             continue
         mean = sum(score.get(k, 0.0) for k in ph) / len(ph)
-        cc = (alone[ph] + 1) if count_alone else c
+        cc = (alone.get(ph, 0) + 1) if count_alone else c
         s = mean * (len(ph) ** length_exp) * (cc ** count_exp)
         cands.append((s, ph, c))
     cands.sort(key=lambda t: (-t[0], t[1]))
 
     # --- pick, without near-duplicates: a phrase inside a chosen one is
     # skipped; a longer phrase holding a chosen one replaces it in place.
-    chosen: list[list] = []  # [score, phrase key, count]
+    chosen: list[list] = []  # [score, phrase key, count, set of the phrase's words]
     for s, ph, c in cands:
         words = set(ph)
-        if any(words <= set(t[1]) for t in chosen):
+        if any(words <= t[3] for t in chosen):
             continue
-        holders = [t for t in chosen if set(t[1]) <= words]
+        holders = [t for t in chosen if t[3] <= words]
         if holders:
             if merge and all(s >= merge * t[0] and c >= max(2, merge_count * t[2]) for t in holders):
                 first_at = chosen.index(holders[0])
-                chosen[first_at] = [holders[0][0], ph, c]
+                chosen[first_at] = [holders[0][0], ph, c, words]
                 for t in holders[1:]:
                     chosen.remove(t)
             continue
         if len(chosen) < n:
-            chosen.append([s, ph, c])
+            chosen.append([s, ph, c, words])
         elif not merge:
             break
     best = chosen[0][0] if chosen else 1.0
     return [
-        Keyphrase(phrase=_pick_surface(surface[ph]), score=round(s / best, 4), count=c) for s, ph, c in chosen[:n]
+        Keyphrase(phrase=_pick_surface(surface[ph]), score=round(s / best, 4), count=c) for s, ph, c, _w in chosen[:n]
     ]
 
 
-def _pick_surface(forms: Counter) -> str:
+def _pick_surface(forms: dict[str, int]) -> str:
     """The most frequent spelling; among ties, prefer a capitalised one."""
     return max(forms.items(), key=lambda kv: (kv[1], kv[0][:1].isupper(), kv[0]))[0]
