@@ -16,7 +16,7 @@ from .core import digest_batch
 
 #: Items per batch sent to a worker process / per Dask task.
 BATCH = 8
-DASK_BATCH = 16
+DASK_BATCH = 32
 #: Batches in flight per worker.
 WINDOW_PER_WORKER = 4
 
