@@ -224,3 +224,13 @@ def test_dask_gives_the_same_records_as_one_process(tmp_path):
                            text_field="article")
     assert stats.digested == 42
     assert remote.getvalue() == local.getvalue()
+
+
+def test_progress_bar_on_request_and_none_when_piped(invoke, tmp_path):
+    paths = _docs(tmp_path, 2)
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01")
+    plain = invoke("digest", *paths, str(tmp_path / "bin.txt"))
+    assert "digest" not in plain.stderr and len(plain.stderr.splitlines()) == 1  # piped: no bar
+    bar = invoke("digest", "--progress", *paths, str(tmp_path / "bin.txt"))
+    assert bar.exit_code == 0 and bar.stdout == plain.stdout
+    assert "3/3" in bar.stderr and "docs/s" in bar.stderr and "binary file" in bar.stderr
