@@ -137,6 +137,10 @@ def test_resume_after_an_interrupted_run(tmp_path, ext):
     assert got == paths
     again = run_digest(paths, out=out, jobs=1)
     assert (again.skipped, again.digested) == (5, 0)
+    with open(paths[1], "a", encoding="utf-8") as fh:
+        fh.write("A new sentence was added.\n")
+    changed = run_digest(paths, out=out, jobs=1)
+    assert (changed.skipped, changed.digested) == (4, 1)
 
 
 def test_a_rerun_with_other_options_is_refused(tmp_path):

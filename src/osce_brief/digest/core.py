@@ -118,6 +118,8 @@ def digest_item(item: tuple, opts: dict) -> tuple[dict, str | None]:
             doc = parse_text(key, payload, opts)
         rec = digest_document(doc, sentences=opts["sentences"], keywords=opts["keywords"], title=title,
                               ident=key if kind == "text" else None)
+        if kind == "path":
+            rec["path"] = key  # (the path as given: a Dask worker may have got it made absolute)
     except BriefError as e:
         return error_record(kind, key, str(e), digest), None
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError, AttributeError) as e:

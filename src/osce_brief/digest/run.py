@@ -7,6 +7,7 @@ Rich progress bar).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 
 from ..errors import UsageError
@@ -102,10 +103,12 @@ def run_digest(
 
         def todo():
             for item in inputs.iter_items(files, text_field=text_field, max_bytes=cap):
-                if item[5] is not None and item[5] in sink.done:
+                if item[5] is not None and (item[2], item[5]) in sink.done:
                     stats.skipped += 1
                     progress(1)
                     continue
+                if engine == "dask" and item[1] == "path":  # workers have another working directory
+                    item = (*item[:3], os.path.abspath(item[3]), *item[4:])
                 yield item
 
         if engine == "dask":

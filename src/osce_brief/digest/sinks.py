@@ -1,8 +1,8 @@
 """Where ``brief digest`` writes its records: JSON Lines or SQLite.
 
-Both are resumable: opened on an existing output, they report the content
-hashes of the documents already digested (:attr:`Sink.done`), which a rerun
-skips; records are flushed (JSON Lines) or committed (SQLite, every
+Both are resumable: opened on an existing output, they report the documents
+already digested (:attr:`Sink.done`: their path or id with the hash of their
+content), which a rerun skips; records are flushed (JSON Lines) or committed (SQLite, every
 :data:`COMMIT_EVERY` records or second) as they come, so Ctrl-C loses nothing
 already written. Error records are not "done": a rerun tries them again (the
 SQLite sink drops their old rows first; a JSON Lines file keeps them, and gets
@@ -47,7 +47,7 @@ class Sink:
     wants_text = False
 
     def __init__(self) -> None:
-        self.done: set[str] = set()
+        self.done: set[tuple[str, str]] = set()  # (path or id, content hash) of the records already written
 
     def write(self, rec: dict, text: str | None) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -91,7 +91,7 @@ class JsonlSink(Sink):
                 raise UsageError(f"{path} is not a digest (a line is not JSON)",
                                  "give a new --out file, or the one a digest wrote") from None
             if isinstance(rec, dict) and rec.get("hash") and "error" not in rec:
-                self.done.add(rec["hash"])
+                self.done.add((rec.get("path", rec.get("id")), rec["hash"]))
             good += len(line)
         self.fh.truncate(good)
         self.fh.seek(good)
@@ -197,7 +197,7 @@ class SqliteSink(Sink):
                              "rerun with the same options, or give a new --out file")
         self.db.execute("DELETE FROM documents WHERE error IS NOT NULL")  # tried again
         self.db.commit()
-        self.done = {h for (h,) in self.db.execute("SELECT hash FROM documents WHERE hash IS NOT NULL")}
+        self.done = set(self.db.execute("SELECT coalesce(path, article_id), hash FROM documents WHERE hash IS NOT NULL"))
         self.pending = 0
         self.last = time.monotonic()
 
