@@ -100,6 +100,8 @@ def test_bad_documents_get_error_records_and_the_run_goes_on(invoke, tmp_path):
 def test_no_documents_is_a_usage_error(invoke, tmp_path):
     r = invoke("digest", str(tmp_path))
     assert r.exit_code == 2 and "no documents found" in r.stderr
+    r = invoke("digest", "-", input="Some text. More text.")
+    assert r.exit_code == 2 and "stdin" in r.stderr
 
 
 def test_order_is_the_input_order_with_processes(invoke, tmp_path):
@@ -238,3 +240,18 @@ def test_progress_bar_on_request_and_none_when_piped(invoke, tmp_path):
     bar = invoke("digest", "--progress", *paths, str(tmp_path / "bin.txt"))
     assert bar.exit_code == 0 and bar.stdout == plain.stdout
     assert "3/3" in bar.stderr and "docs/s" in bar.stderr and "binary file" in bar.stderr
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab c.\n\n#-!?\u00e9\u2019\x00\x1b")), max_size=300))
+def test_any_text_gives_a_record_or_an_error_record(text):
+    from osce_brief.digest.core import digest_item, options
+
+    rec, _ = digest_item((0, "text", "k", text, None, "h"), options())
+    assert rec["id"] == "k" and rec["hash"] == "h"
+    if "error" not in rec:
+        assert all(text[s["start"]:s["end"]] == s["text"] for s in rec["summary"])

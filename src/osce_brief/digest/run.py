@@ -81,6 +81,8 @@ def run_digest(
         raise UsageError("--jobs must be at least 1")
     if not paths:
         raise UsageError("no inputs", "give files, directories or .jsonl files of articles")
+    if "-" in paths:
+        raise UsageError("brief digest does not read stdin", "save it to a file (or a .jsonl of articles) and give that")
     note = on_error or (lambda msg: None)
     progress = on_progress or (lambda n: None)
     files = inputs.expand(paths, lambda p, msg: note(f"{p}: {msg}"))
