@@ -255,3 +255,34 @@ def test_any_text_gives_a_record_or_an_error_record(text):
     assert rec["id"] == "k" and rec["hash"] == "h"
     if "error" not in rec:
         assert all(text[s["start"]:s["end"]] == s["text"] for s in rec["summary"])
+
+
+def test_an_interrupted_record_leaves_no_rows(tmp_path, monkeypatch):
+    from osce_brief.digest import sinks
+
+    paths = _docs(tmp_path, 2)
+    out = str(tmp_path / "d.db")
+    sink = sinks.SqliteSink(out, {})
+    real = sink.db
+    calls = []
+
+    class Flaky:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def executemany(self, sql, rows):
+            calls.append(sql)
+            if "summary_sentences" in sql:
+                raise KeyboardInterrupt  # Ctrl-C between a document's rows
+            return real.executemany(sql, rows)
+
+    from osce_brief.digest.core import digest_item, options
+
+    rec, text = digest_item((0, "path", paths[0], paths[0], None, "h0"), options(with_text=True))
+    sink.db = Flaky()
+    with pytest.raises(KeyboardInterrupt):
+        sink.write(rec, text)
+    sink.db = real
+    sink.close()
+    db = sqlite3.connect(out)
+    assert [db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "sections")] == [0, 0]

@@ -202,6 +202,24 @@ class SqliteSink(Sink):
         self.last = time.monotonic()
 
     def write(self, rec: dict, text: str | None) -> None:
+        """Insert one record's rows, all or none (a savepoint: Ctrl-C in the
+        middle leaves no half-written document behind)."""
+        db = self.db
+        db.execute("SAVEPOINT record")
+        try:
+            self._insert(rec, text)
+        except BaseException:
+            db.execute("ROLLBACK TO record")
+            db.execute("RELEASE record")
+            raise
+        db.execute("RELEASE record")
+        self.pending += 1
+        now = time.monotonic()
+        if self.pending >= COMMIT_EVERY or now - self.last >= COMMIT_SECONDS:
+            db.commit()
+            self.pending, self.last = 0, now
+
+    def _insert(self, rec: dict, text: str | None) -> None:
         db = self.db
         hedges = rec.get("hedges") or {}
         cur = db.execute(
@@ -231,11 +249,6 @@ class SqliteSink(Sink):
             )
             db.execute("INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)",
                        (doc_id, rec.get("title"), text))
-        self.pending += 1
-        now = time.monotonic()
-        if self.pending >= COMMIT_EVERY or now - self.last >= COMMIT_SECONDS:
-            db.commit()
-            self.pending, self.last = 0, now
 
     def close(self) -> None:
         try:
