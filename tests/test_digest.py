@@ -53,6 +53,13 @@ def test_the_bundled_article_digest_equals_the_single_commands(invoke):
     assert all(source[s["start"]:s["end"]] == s["text"] for s in rec["summary"])
 
 
+def test_without_a_path_the_bundled_article(invoke):
+    (rec,) = jsonl(invoke("digest").stdout)
+    outline = _one(invoke, "outline", "--json")
+    assert rec["path"] == "<bundled>" == outline["path"] and rec["sections"] == outline["sections"]
+    assert rec["summary"] == _one(invoke, "summary", "--json")["sentences"]
+
+
 def test_lengths_follow_the_options(invoke):
     (rec,) = jsonl(invoke("digest", str(BUNDLED), "-n", "5", "-k", "4").stdout)
     assert rec["summary"] == _one(invoke, "summary", "--json", "-n", "5", str(BUNDLED))["sentences"]

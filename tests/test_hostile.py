@@ -26,6 +26,7 @@ COMMAND_ARGS: dict[str, list[str]] = {
     "summary": [],
     "keywords": [],
     "hedges": [],
+    "digest": [],
 }
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 

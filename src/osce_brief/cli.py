@@ -640,11 +640,11 @@ def hedges(
 @command(cls=BriefCommand)
 def digest(
     paths: Annotated[
-        list[str],
+        Optional[list[str]],
         typer.Argument(metavar="PATH", show_default=False,
                        help="Files, directories (searched for .txt and .md, as `brief search` does) and "
-                       ".jsonl files of articles, one JSON object per line."),
-    ],
+                       ".jsonl files of articles, one JSON object per line. Default: the bundled article."),
+    ] = None,
     out: Annotated[
         Optional[str],
         typer.Option("--out", "-o", metavar="FILE", show_default=False,
@@ -669,6 +669,7 @@ def digest(
     ] = "text",
     sentences: Annotated[int, typer.Option("--sentences", "-n", metavar="N", min=1, help="Summary sentences per document.")] = 3,
     keywords_n: Annotated[int, typer.Option("--keywords", "-k", metavar="N", min=1, help="Key phrases per document.")] = 10,
+    json_out: Annotated[bool, typer.Option("--json", help="JSON Lines (the only output of digest; for symmetry).")] = False,
     progress: Annotated[
         Optional[bool],
         typer.Option("--progress/--no-progress", show_default=False,
@@ -707,7 +708,7 @@ def digest(
         bar = digest_progress()
     try:
         stats = run_digest(
-            paths, out=out, stream=sys.stdout, engine=engine, jobs=jobs, scheduler=scheduler, text_field=text_field,
+            paths or [], out=out, stream=sys.stdout, engine=engine, jobs=jobs, scheduler=scheduler, text_field=text_field,
             sentences=sentences, keywords=keywords_n, encoding=encoding, max_bytes=max_bytes, fmt=fmt,
             on_start=bar.start if bar else None, on_progress=bar.advance if bar else None,
             on_error=(lambda msg: bar.warn(msg)) if bar else warn,
@@ -716,7 +717,9 @@ def digest(
         if bar:
             bar.stop()
     if stats.digested + stats.skipped == 0:
-        raise InputError(f"nothing digested: all {stats.total} documents failed", "see the lines above")
+        if stats.failed <= 1:  # its one stderr line said why
+            raise typer.Exit(ExitCode.USAGE)
+        raise InputError(f"nothing digested: all {stats.failed} documents failed", "see the lines above")
 
 
 def main() -> None:

@@ -79,7 +79,7 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple]]] = {
     },
     "hedges": {**_INPUT, "reported": ("reported", _BOOL)},
     "digest": {
-        **{k: v for k, v in _INPUT.items() if k not in ("width", "json")},
+        **{k: v for k, v in _INPUT.items() if k != "width"},
         "out": ("out", ("str",)),
         "jobs": ("jobs", ("int", 1)),
         "engine": ("engine", ("choice", _ENGINES)),

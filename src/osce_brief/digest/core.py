@@ -6,6 +6,7 @@ travels to a worker process or a Dask worker)::
     (position, kind, key, payload, title, hash)
 
 ``kind`` is ``"path"`` (``payload`` is a file path the worker reads),
+``"bundled"`` (the bundled article),
 ``"text"`` (``payload`` is the article text, from a JSON Lines file) or
 ``"error"`` or ``"text-error"`` (``payload`` is the message: the file or the
 JSON Lines article could not even be read).
@@ -110,7 +111,7 @@ def digest_item(item: tuple, opts: dict) -> tuple[dict, str | None]:
     try:
         if kind in ("error", "text-error"):
             raise InputError(payload)
-        if kind == "path":
+        if kind in ("path", "bundled"):
             from ..api import load
 
             doc = load(payload, encoding=opts["encoding"], max_bytes=opts["max_bytes"], fmt=opts["fmt"])

@@ -28,12 +28,15 @@ def is_jsonl(path: str) -> bool:
     return path.lower().endswith(JSONL_EXT)
 
 
-def expand(paths: Sequence[str], on_error: Callable[[str, str], None]) -> list[str]:
-    """The input files, directories expanded (as ``brief search`` does).
+def expand(paths: Sequence[str], on_error: Callable[[str, str], None]) -> list[str | None]:
+    """The input files, directories expanded (as ``brief search`` does); no
+    paths: ``[None]``, the bundled article.
 
     ``on_error(path, message)`` hears of folders that cannot be listed."""
     from ..search.files import iter_paths
 
+    if not paths:
+        return [None]
     return list(iter_paths(paths, on_error))
 
 
@@ -49,7 +52,7 @@ def count(files: Sequence[str]) -> int:
     """How many documents ``files`` hold (a JSON Lines file: its non-blank lines)."""
     total = 0
     for f in files:
-        if is_jsonl(f):
+        if f is not None and is_jsonl(f):
             try:
                 total += sum(1 for _ in _jsonl_lines(f))
             except OSError:
@@ -67,12 +70,15 @@ def _sha(*parts: bytes) -> str:
     return h.hexdigest()
 
 
-def file_item(pos: int, path: str, max_bytes: int) -> tuple:
-    """The work item of one file: its path and the hash of its bytes (an
-    ``error`` item when it cannot be read or is bigger than ``max_bytes``)."""
+def file_item(pos: int, path: str | None, max_bytes: int) -> tuple:
+    """The work item of one file (None: the bundled article): its path and the
+    hash of its bytes (an ``error`` item when it cannot be read or is bigger
+    than ``max_bytes``)."""
     from ..errors import InputError
-    from ..loaders import read_bytes
+    from ..loaders import bundled_bytes, read_bytes
 
+    if path is None:
+        return (pos, "bundled", "<bundled>", None, None, _sha(bundled_bytes()))
     try:
         data = read_bytes(path, max_bytes)
     except InputError as e:
@@ -85,7 +91,7 @@ def iter_items(files: Sequence[str], *, text_field: str = "text", max_bytes: int
     """The work items of ``files`` in order, numbered from ``start``."""
     pos = start
     for f in files:
-        if not is_jsonl(f):
+        if f is None or not is_jsonl(f):
             yield file_item(pos, f, max_bytes)
             pos += 1
             continue

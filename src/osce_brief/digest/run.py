@@ -50,7 +50,7 @@ def run_digest(
 
     Args:
         paths: files, directories (walked as ``brief search`` does) and JSON
-            Lines files of articles (``.jsonl``/``.ndjson``).
+            Lines files of articles (``.jsonl``/``.ndjson``); none: the bundled article.
         out: a ``.jsonl`` or ``.db`` file (resumed when it exists), or None
             for JSON Lines on ``stream``.
         engine: ``local`` (``jobs`` processes; default: the usable CPUs) or
@@ -79,8 +79,6 @@ def run_digest(
         raise UsageError("--scheduler is for --engine dask", "add --engine dask, or drop --scheduler")
     if jobs is not None and jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    if not paths:
-        raise UsageError("no inputs", "give files, directories or .jsonl files of articles")
     if "-" in paths:
         raise UsageError("brief digest does not read stdin", "save it to a file (or a .jsonl of articles) and give that")
     note = on_error or (lambda msg: None)
