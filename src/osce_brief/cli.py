@@ -679,14 +679,14 @@ def digest(
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     fmt: FormatOpt = None,
 ) -> None:
-    """Brief many documents: one JSON record each with title, byline, words,
-    sections, summary, key phrases and hedging.
+    """Brief many documents at once, here or on a Dask cluster.
 
-    Each part of a record is what the single command's --json prints for that
-    document. A document that cannot be read gets an error record and one
-    stderr line; the run goes on (exit 2 only when nothing was digested).
-    Records come in input order; --out FILE.db builds a SQLite database
-    (tables documents, sections, summary_sentences, keywords; FTS5 search).
+    One JSON record per document: title, byline, words, sections, summary, key
+    phrases and hedging, each part what the single command's --json prints. A
+    document that cannot be read gets an error record and one stderr line; the
+    run goes on (exit 2 only when nothing was digested). Records come in input
+    order; --out FILE.db builds a SQLite database (tables documents, sections,
+    summary_sentences, keywords; FTS5 search); a rerun skips what is done.
 
     Examples:
 
