@@ -16,7 +16,7 @@ from osce_brief.errors import ExitCode
 
 from .conftest import BUNDLED, ROOT, jsonl
 
-COMMANDS = ("outline", "show", "summary", "keywords", "search", "hedges", "read")
+COMMANDS = ("outline", "show", "summary", "keywords", "search", "hedges", "read", "digest")
 PLACEHOLDER = re.compile(r"<(?:bool|str|int|float|list|path|text|int range|float range)[^>]*>")
 
 

@@ -27,6 +27,7 @@ COMMAND_ARGS: dict[str, list[str]] = {
     "keywords": [],
     "hedges": [],
     "read": [],  # without a terminal: one error line pointing at `brief show all`
+    "digest": [],
 }
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 

@@ -690,6 +690,91 @@ def read(
     return run(doc, theme=theme)
 
 
+@command(cls=BriefCommand)
+def digest(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(metavar="PATH", show_default=False,
+                       help="Files, directories (searched for .txt and .md, as `brief search` does) and "
+                       ".jsonl files of articles, one JSON object per line. Default: the bundled article."),
+    ] = None,
+    out: Annotated[
+        Optional[str],
+        typer.Option("--out", "-o", metavar="FILE", show_default=False,
+                     help="Write to FILE.jsonl (JSON Lines) or FILE.db (SQLite, with a full-text index) "
+                     "instead of stdout; rerunning with the same FILE skips what is done."),
+    ] = None,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", metavar="N", min=1, show_default=False,
+                     help="Local worker processes (default: the usable CPUs)."),
+    ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", metavar="ENGINE", help="local (processes here) or dask (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option("--scheduler", metavar="ADDRESS", show_default=False,
+                     help="The Dask scheduler for --engine dask, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
+    text_field: Annotated[
+        str, typer.Option("--text-field", metavar="NAME", help="The key of an article's text in .jsonl inputs.")
+    ] = "text",
+    sentences: Annotated[int, typer.Option("--sentences", "-n", metavar="N", min=1, help="Summary sentences per document.")] = 3,
+    keywords_n: Annotated[int, typer.Option("--keywords", "-k", metavar="N", min=1, help="Key phrases per document.")] = 10,
+    json_out: Annotated[bool, typer.Option("--json", help="JSON Lines (the only output of digest; for symmetry).")] = False,
+    progress: Annotated[
+        Optional[bool],
+        typer.Option("--progress/--no-progress", show_default=False,
+                     help="Show a progress bar on stderr (default: when stderr is a terminal)."),
+    ] = None,
+    encoding: EncodingOpt = None,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    fmt: FormatOpt = None,
+) -> None:
+    """Brief many documents at once, here or on a Dask cluster.
+
+    One JSON record per document: title, byline, words, sections, summary, key
+    phrases and hedging, each part what the single command's --json prints. A
+    document that cannot be read gets an error record and one stderr line; the
+    run goes on (exit 2 only when nothing was digested). Records come in input
+    order; --out FILE.db builds a SQLite database (tables documents, sections,
+    summary_sentences, keywords; FTS5 search); a rerun skips what is done.
+
+    Examples:
+
+        brief digest docs/ --out digest.db
+
+        brief digest bbc-news.jsonl --text-field article -j 2 | jq .title
+
+        brief digest feed.jsonl --engine dask --scheduler tcp://HOST:8786
+    """
+    from .digest.run import run_digest
+    from .errors import InputError
+    from .output import warn
+
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = None
+    if show:
+        from .progress import digest_progress
+
+        bar = digest_progress()
+    try:
+        stats = run_digest(
+            paths or [], out=out, stream=sys.stdout, engine=engine, jobs=jobs, scheduler=scheduler, text_field=text_field,
+            sentences=sentences, keywords=keywords_n, encoding=encoding, max_bytes=max_bytes, fmt=fmt,
+            on_start=bar.start if bar else None, on_progress=bar.advance if bar else None,
+            on_error=(lambda msg: bar.warn(msg)) if bar else warn,
+        )
+    finally:
+        if bar:
+            bar.stop()
+    if stats.digested + stats.skipped == 0:
+        if stats.failed <= 1:  # its one stderr line said why
+            raise typer.Exit(ExitCode.USAGE)
+        raise InputError(f"nothing digested: all {stats.failed} documents failed", "see the lines above")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

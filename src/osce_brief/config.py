@@ -35,6 +35,7 @@ _FORMATS = ("text", "markdown", "html")
 _METHODS = ("default", "lead", "textrank", "lexrank")
 _UNITS = ("sentence", "paragraph")
 _THEMES = ("dark", "light")
+_ENGINES = ("local", "dask")
 
 #: Kinds of values: ("bool",), ("int", min), ("float", min, max), ("str",), ("choice", values).
 _BOOL = ("bool",)
@@ -81,6 +82,17 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple]]] = {
     "hedges": {**_INPUT, "reported": ("reported", _BOOL)},
     "read": {k: v for k, v in _INPUT.items() if k in ("encoding", "max-bytes", "format")}
     | {"theme": ("theme", ("choice", _THEMES))},
+    "digest": {
+        **{k: v for k, v in _INPUT.items() if k not in ("width", "raw-text")},
+        "out": ("out", ("str",)),
+        "jobs": ("jobs", ("int", 1)),
+        "engine": ("engine", ("choice", _ENGINES)),
+        "scheduler": ("scheduler", ("str",)),
+        "text-field": ("text_field", ("str",)),
+        "sentences": ("sentences", ("int", 1)),
+        "keywords": ("keywords_n", ("int", 1)),
+        "progress": ("progress", _BOOL),
+    },
 }
 
 #: Options that exclude or replace each other (parameter names): when the command
