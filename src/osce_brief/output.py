@@ -12,7 +12,7 @@ import sys
 
 from .sanitize import clean
 
-_JSON_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def fail(message: str, hint: str | None, code: int) -> int:
