@@ -227,7 +227,7 @@ def test_huge_blocks_bounded_and_complete():
 def test_budget_exhausted_shows_source_with_note():
     src = "# T\n\n## S\n\nSome *emphasis* here.\n\n- a\n- b\n"
     out = show(src, budget=0)
-    assert "shown as source text" in out
+    assert out.count("shown as its source text") == 1
     assert "Some *emphasis* here." in out and "- a" in out
 
 

@@ -47,17 +47,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..model import Document, Section
 
-#: Estimated cost (microseconds of parsing and layout) one command may spend on
+#: Estimated CPU cost (microseconds of parsing and layout) one command may spend on
 #: Markdown layout; past it, blocks are shown as source text. Every real document
-#: tried (the largest, Rust's 900 KB releases.md, needs about a quarter of it)
-#: stays far below; 10 MB of hostile Markdown cannot take more than a few seconds.
-BUDGET_US = 6_000_000
+#: tried stays below (the largest, Rust's 900 KB releases.md, needs 1.8 s of it);
+#: 10 MB of hostile Markdown of any shape is laid out in a few seconds.
+BUDGET_US = 4_000_000
 #: A run of blocks longer than this is split (at a top-level block) before parsing.
 CHUNK = 100_000
 #: List and quote levels laid out with their own indent; deeper ones are flattened.
 MAX_DEPTH = 6
-#: markdown-it's nesting limit. A block nested deeper is shown as source text.
+#: markdown-it's nesting limit for blocks. A block nested deeper is shown as source text.
 MAX_NESTING = 200
+#: ... and for inline markup (emphasis in links in ...): past it, markup stays text.
+#: Kept low: every ``[`` costs time in proportion to it.
+INLINE_NESTING = 20
 #: A table with more cells than this is shown as lines of cells, not a grid.
 TABLE_CELLS = 3000
 #: ``data:`` URLs longer than this are shortened, with their length shown.
@@ -89,8 +92,19 @@ def _parser() -> MarkdownIt:
     if _md is None:
         from markdown_it import MarkdownIt
 
-        _md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
-        _md.validateLink = lambda url: True  # type: ignore[method-assign]
+        md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+        md.validateLink = lambda url: True  # type: ignore[method-assign]
+
+        def block_nesting(state) -> None:
+            state.md.options["maxNesting"] = MAX_NESTING
+
+        def inline_nesting(state) -> None:
+            state.md.options["maxNesting"] = INLINE_NESTING
+
+        # one option serves both parsers; deep blocks need a high limit, inline a low one
+        md.core.ruler.before("block", "brief_block_nesting", block_nesting)
+        md.core.ruler.before("inline", "brief_inline_nesting", inline_nesting)
+        _md = md
     return _md
 
 
@@ -107,16 +121,27 @@ def _ref_parser() -> MarkdownIt:
 
 
 # ----------------------------------------------------------------- cost estimate
-def estimate_us(text: str) -> float:
-    """Rough cost in microseconds of parsing and laying out ``text`` as Markdown.
+_ITEM_LINE = re.compile(r"(?m)^[ \t]*(?:[-+*>]|\d{1,9}[.)])")
+_DELIM_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-+:?[ \t]*\|")
 
-    Measured with markdown-it-py and Rich: about 0.6 us a character of prose, 30 us a
-    line (each line can start a block), 15 us an inline marker and 45 us an opening
-    bracket (link labels are the slowest inline rule).
+
+def estimate_us(text: str, limit: float = float("inf")) -> float:
+    """Rough CPU cost in microseconds of parsing and laying out ``text`` as Markdown.
+
+    Calibrated with markdown-it-py and Rich on hostile shapes (bench/scaling.py):
+    about 0.6 us a character of prose, 30 us a line, 15 us an inline marker, 25 us
+    a table cell, 45 us an opening bracket, 40 us more a list or quote line (and 14 us a level of its
+    indent), 300 us a table, 80 us a call. Stops counting once past ``limit``.
     """
     c = text.count
-    markers = c("*") + c("_") + c("`") + c("<") + c("&") + c("|") + c("~") + c("!")
-    return 0.6 * len(text) + 30 * c("\n") + 15 * markers + 45 * c("[")
+    markers = c("*") + c("_") + c("`") + c("<") + c("&") + c("~") + c("!")
+    est = 80 + 0.6 * len(text) + 30 * c("\n") + 15 * markers + 25 * c("|") + 45 * c("[") + 14 * c("  ")
+    if est > limit:
+        return est
+    est += 40 * sum(1 for _ in _ITEM_LINE.finditer(text))
+    if est > limit or "|" not in text:
+        return est
+    return est + 300 * sum(1 for _ in _DELIM_ROW.finditer(text))
 
 
 # ----------------------------------------------------------------- renderables
@@ -178,10 +203,18 @@ class Prefixed:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         indent = max(self.first.cell_len, self.rest.cell_len)
         width = max(1, options.max_width - indent)
-        lines = console.render_lines(Group(*self.body), options.update(width=width, height=None), pad=False) if self.body else []
         first = list(self.first.render(console))
         rest = list(self.rest.render(console))
         new_line = Segment.line()
+        if len(self.body) == 1 and type(self.body[0]) is Text:
+            # the common case (a list item or quote of one paragraph), without the
+            # generic line splitting
+            for i, line in enumerate(self.body[0].wrap(console, width)):
+                yield from first if i == 0 else rest
+                yield from line.render(console)
+                yield new_line
+            return
+        lines = console.render_lines(Group(*self.body), options.update(width=width, height=None), pad=False) if self.body else []
         if not lines:
             yield from first
             yield new_line
@@ -1057,7 +1090,8 @@ class MarkdownView:
         self.doc = doc
         self.budget = BUDGET_US if budget_us is None else budget_us
         self._refs: dict | None = None
-        self.fallbacks = 0
+        self.fallbacks = 0  # blocks shown as source text
+        self.exhausted = False  # the budget ran out
 
     @property
     def references(self) -> dict:
@@ -1119,13 +1153,21 @@ class MarkdownView:
                     out.append(run)
                 continue
             text = src[s:e]
-            cost = estimate_us(text)
-            tokens = None
-            if cost <= self.budget:
-                self.budget -= cost
-                tokens = self._parse(text)
+            cost = estimate_us(text, self.budget)
+            if cost > self.budget:
+                # out of budget: this block and everything after it as source text
+                note = None
+                if not self.exhausted:
+                    self.exhausted = True
+                    note = "[brief: from here on, the Markdown is shown as its source text: too large to lay out in time]"
+                self.budget = 0
+                out.extend(self._as_source(paras, note))
+                continue
+            self.budget -= cost
+            tokens = self._parse(text)
             if tokens is None:
-                out.extend(self._as_source(paras, e - s))
+                note = f"[brief: {e - s:,} characters of Markdown nested too deeply to lay out, shown as source text]"
+                out.extend(self._as_source(paras, note))
                 continue
             out.extend(blocks_from_tokens(tokens, links))
         return out
@@ -1140,14 +1182,10 @@ class MarkdownView:
             return None  # markdown-it stopped at its nesting limit: it dropped text
         return tokens
 
-    def _as_source(self, paras: list, size: int) -> list[RenderableType]:
+    def _as_source(self, paras: list, note: str | None) -> list[RenderableType]:
         self.fallbacks += 1
         src = self.doc.source
-        note = Text(
-            f"[brief: {size:,} characters of Markdown shown as source text: too large or too deeply nested to lay out]",
-            NOTE,
-        )
-        out: list[RenderableType] = [note]
+        out: list[RenderableType] = [Text(note, NOTE)] if note else []
         for p in paras:
             body = clean(src[_line_start(src, p.start) : p.end])
             if p.kind == "code":
@@ -1167,8 +1205,7 @@ def _compact_indent(text: str) -> str:
     cap = 2 * MAX_DEPTH
 
     def fix(m: re.Match[str]) -> str:
-        n = len(m.group(0).expandtabs(4))
-        return " " * min(n, cap) if n <= cap else " " * cap
+        return " " * min(len(m.group(0).expandtabs(4)), cap)
 
     return re.sub(r"(?m)^[ \t]+", fix, text)
 
