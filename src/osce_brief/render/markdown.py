@@ -884,6 +884,8 @@ def blocks_from_tokens(tokens, links: bool) -> list[RenderableType]:
             kind = "quote" if typ == "blockquote_open" else "list"
             box_ = _Box(kind, depth, flat=depth >= MAX_DEPTH)
             if kind == "list":
+                lists = sum(1 for b in stack if b.kind == "list" and not b.flat)
+                box_.marker = BULLETS[lists % len(BULLETS)]  # bullet shape by list depth
                 box_.ordered = typ == "ordered_list_open"
                 start = t.attrGet("start")
                 box_.start = int(start) if isinstance(start, (int, str)) and str(start).isdigit() else 1
@@ -892,7 +894,7 @@ def blocks_from_tokens(tokens, links: bool) -> list[RenderableType]:
         elif typ == "list_item_open":
             lst = stack[-1]
             item = _Box("item", lst.depth, flat=lst.flat)
-            item.marker = f"{lst.start + lst.count}." if lst.ordered else BULLETS[lst.depth % len(BULLETS)]
+            item.marker = f"{lst.start + lst.count}." if lst.ordered else lst.marker
             lst.count += 1
             item.tight = lst.tight
             stack.append(item)
