@@ -205,6 +205,15 @@ def test_deep_lists_lose_nothing(levels):
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
+@pytest.mark.parametrize("levels", [12, 60])
+def test_deep_lists_cli(invoke, tmp_path, levels):
+    f = tmp_path / "deep.md"
+    f.write_text(nested(levels))
+    r = invoke("show", "all", str(f))
+    assert r.exit_code == 0
+    assert f"level {levels - 1}" in r.stdout and "Text after the list." in r.stdout and "More." in r.stdout
+
+
 def test_deep_quotes_and_mixed_nesting():
     src = "# T\n\n## S\n\n" + ">" * 120 + " deep quote\n\nafter quote\n\n" + "".join("  " * i + "1. n\n" + "  " * i + "   > q\n" for i in range(15)) + "\nend text\n"
     out = show(src)
@@ -302,3 +311,18 @@ def test_no_word_lost(doc_words, width, terminal):
     for x in words:
         assert x in flat, x
     assert not BAD.search(plain(out))
+
+
+PIECES = st.sampled_from(
+    ["\n", "\n\n", "- ", "1. ", "> ", "    ", "  ", "\t", "```", "~~~", "|", "---", "# ", "*", "_", "`", "[", "]", "(", ")",
+     "<", ">", "<table>", "<td>", "</tr>", "<a href='javascript:x'>", "</a>", "<br>", "<!--", "-->", "<pre>", "![", "&#x202E;",
+     "&#27;", "&amp;", "\\", "http://x.org/", "mailto:", "[x]: #y\n", "word", "\u202e", "\x1b[2J", "\u200f", "日本"]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PIECES, max_size=80), st.sampled_from([20, 80]), st.booleans())
+def test_hostile_fragments_never_crash_or_leak(pieces, width, terminal):
+    text = "# T\n\n## S\n\n" + "".join(pieces)
+    out = plain(show(text, width=width, terminal=terminal))
+    assert not BAD.search(out) and "\x1b" not in out
