@@ -326,3 +326,41 @@ def test_hostile_fragments_never_crash_or_leak(pieces, width, terminal):
     text = "# T\n\n## S\n\n" + "".join(pieces)
     out = plain(show(text, width=width, terminal=terminal))
     assert not BAD.search(out) and "\x1b" not in out
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="needs a pty")
+def test_bidi_on_a_pty(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    f = tmp_path / "bidi.md"
+    f.write_text("# N\n\n## Pay\n\nSend to account &#x202E;9876-5432&#x202C; [today](https://e.org/).\n")
+    master, slave = os.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    env.update(COLUMNS="80", LINES="50", TERM="xterm-256color")
+    proc = subprocess.Popen([sys.executable, "-m", "osce_brief", "show", "all", str(f), "--no-pager"], stdout=slave, stderr=slave, stdin=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(master)
+    out = b"".join(chunks).decode("utf-8", "replace")
+    assert "<U+202E>9876-5432<U+202C>" in out
+    assert "\u202e" not in out and "\u202c" not in out
+    assert "\x1b]8;" in out and "https://e.org/" in out  # a terminal: the link is clickable
+
+
+def test_styles_on_a_terminal():
+    out = show("# T\n\n## S\n\n> quote\n\n- item\n\nSome `code` and **bold**.\n\n    block\n", "S", terminal=True)
+    assert "\x1b[35m▌ " in out  # quote bar
+    assert "\x1b[1m• " in out  # bullet
+    assert re.search(r"\x1b\[1;36mcode", out) and re.search(r"\x1b\[1mbold", out)
+    assert re.search(r"\x1b\[36m {4}block", out)

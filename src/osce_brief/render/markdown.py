@@ -14,9 +14,10 @@ Markdown). Compared with :class:`rich.markdown.Markdown` it:
 - lays out at most :data:`MAX_DEPTH` levels of nested lists and quotes and flattens
   deeper ones, and shows a block nested deeper than the parser allows as its source
   text, so nothing is dropped however deep the nesting;
-- stays linear on hostile input: code blocks are never highlighted line by line, and
-  once the estimated cost of laying out the document passes :data:`BUDGET_US` (or a
-  block is too large) the rest is shown as its source text, under a visible note.
+- stays linear and bounded on hostile input: code blocks are never highlighted, long
+  ones are folded in bulk, and from the first block whose estimated cost would pass
+  what is left of :data:`BUDGET_US` to the end, the Markdown is shown as its source
+  text, under one visible note.
 
 Article text never reaches Rich as markup, and every character printed goes through
 :func:`osce_brief.sanitize.clean` (after markdown-it has decoded character references
@@ -74,7 +75,6 @@ QUOTE = "magenta"
 NOTE = "dim italic"
 BULLETS = ("\u2022", "\u25e6", "\u25aa", "\u2023")  # • ◦ ▪ ‣
 _WEB = re.compile(r"(?i)^(?:https?://|mailto:)[\x21-\x7e]+$")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _HEADING_STYLE = {1: "bold underline", 2: "bold underline", 3: "bold", 4: "bold italic", 5: "italic", 6: "dim italic"}
 
 _md: MarkdownIt | None = None
@@ -128,10 +128,11 @@ _DELIM_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-+:?[ \t]*\|")
 def estimate_us(text: str, limit: float = float("inf")) -> float:
     """Rough CPU cost in microseconds of parsing and laying out ``text`` as Markdown.
 
-    Calibrated with markdown-it-py and Rich on hostile shapes (bench/scaling.py):
-    about 0.6 us a character of prose, 30 us a line, 15 us an inline marker, 25 us
-    a table cell, 45 us an opening bracket, 40 us more a list or quote line (and 14 us a level of its
-    indent), 300 us a table, 80 us a call. Stops counting once past ``limit``.
+    Calibrated in CPU time with markdown-it-py and Rich on hostile shapes (see
+    bench/show_markdown.py): about 0.6 us a character of prose, 30 us a line, 15 us
+    an inline marker, 25 us a table cell, 45 us an opening bracket, 40 us more a
+    list or quote line and 14 us a level of indent, 300 us a table, 80 us a call.
+    Stops counting once past ``limit``.
     """
     c = text.count
     markers = c("*") + c("_") + c("`") + c("<") + c("&") + c("~") + c("!")
@@ -203,15 +204,15 @@ class Prefixed:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         indent = max(self.first.cell_len, self.rest.cell_len)
         width = max(1, options.max_width - indent)
-        first = list(self.first.render(console))
-        rest = list(self.rest.render(console))
+        first = list(text_segments(console, self.first))
+        rest = list(text_segments(console, self.rest))
         new_line = Segment.line()
         if len(self.body) == 1 and type(self.body[0]) is Text:
             # the common case (a list item or quote of one paragraph), without the
             # generic line splitting
             for i, line in enumerate(self.body[0].wrap(console, width)):
                 yield from first if i == 0 else rest
-                yield from line.render(console)
+                yield from text_segments(console, line)
                 yield new_line
             return
         lines = console.render_lines(Group(*self.body), options.update(width=width, height=None), pad=False) if self.body else []
@@ -246,6 +247,15 @@ class Sanitized:
                 yield seg
             else:
                 yield Segment(clean(seg.text), seg.style)
+
+
+def text_segments(console: Console, text: Text) -> RenderResult:
+    """The segments of one line of ``text``, its own style included (``Text.render``
+    leaves the base style out when there are no spans)."""
+    if not text.spans and text.style:
+        yield Segment(text.plain, console.get_style(text.style))
+    else:
+        yield from text.render(console)
 
 
 def _cells(s: str) -> int:
@@ -1028,7 +1038,7 @@ def collect_references(doc: Document) -> dict:
     href, title), as markdown-it stores them; definitions inside code blocks don't count."""
     src = doc.source
     code: list[tuple[int, int]] = []
-    for s in _all_sections(doc):
+    for s in doc.all_sections():
         for p in s.paragraphs:
             if p.kind == "code":
                 code.append((p.start, p.end))
@@ -1070,15 +1080,6 @@ def _dedent(text: str) -> str:
     if not indent:
         return text
     return "\n".join(ln[min(indent, len(ln) - len(ln.lstrip(" \t"))) :] for ln in lines)
-
-
-def _all_sections(doc: Document):
-    if doc.lead is not None:
-        yield doc.lead
-    yield from doc.sections
-    back = getattr(doc, "back", None)
-    if back is not None:
-        yield back
 
 
 # ----------------------------------------------------------------- the view
@@ -1147,7 +1148,7 @@ class MarkdownView:
         out: list[RenderableType] = []
         run: Verbatim | None = None
         for s, e, paras in self.chunks(section):
-            simple = _simple(paras)
+            simple = _simple(src, paras)
             if simple is not None:
                 # paragraphs without markup: wrapped in bulk (300,000 of them take a
                 # second, not ten); consecutive runs make one block
@@ -1218,12 +1219,13 @@ def _compact_indent(text: str) -> str:
 _SIMPLE_LINE = re.compile(r"[^\W\d_][^\\`*_\[\]<>&!|~#\n\r\t]*")
 
 
-def _simple(paras: list) -> list[str] | None:
-    """The texts of prose paragraphs that hold no Markdown at all (each line starts
-    with a letter and has no markup character), which need no parsing; else None."""
+def _simple(src: str, paras: list) -> list[str] | None:
+    """The texts of prose paragraphs that hold no Markdown at all (each starts a
+    line, each line starts with a letter and has no markup character), which need
+    no parsing; else None."""
     out: list[str] = []
     for p in paras:
-        if p.kind != "text":
+        if p.kind != "text" or not _at_column0(src, p.start):
             return None
         lines = p.text.split("\n")
         for k, line in enumerate(lines):
@@ -1257,7 +1259,7 @@ def render_fast(console: Console, options: ConsoleOptions, r: RenderableType) ->
     if type(r) is Text:
         plain = r.plain
         if "\n" not in plain and "\t" not in plain and len(plain) <= options.max_width and (plain.isascii() or _cells(plain) <= options.max_width):
-            yield from r.render(console)
+            yield from text_segments(console, r)
             yield Segment.line()
             return
     yield from console.render(r, options)
