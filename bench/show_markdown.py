@@ -2,7 +2,8 @@
 
 For each shape: the whole command (wall time, CPU time, peak memory of the process)
 and, measured inside one process, the part spent laying out the Markdown
-(render/markdown.py) apart from loading. CPU times are the ones to compare on a busy
+(render/markdown.py) apart from loading, with the peak memory after loading and
+after laying out. CPU times are the ones to compare on a busy
 machine; wall times include waiting for the CPU.
 
 Shapes: an unterminated code fence of short lines, a pipe table, 50,000 headings, one
@@ -69,25 +70,28 @@ from osce_brief.select import select_with_children
 from osce_brief.render.show import render_sections
 t = time.process_time(); doc = load(sys.argv[1]); load_s = time.process_time() - t
 chosen = select_with_children(doc, "all")
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 c = Console(file=io.StringIO(), width=100, force_terminal=False, highlight=False, markup=False, emoji=False)
 t = time.process_time()
 with c.capture() as cap:
     c.print(render_sections(doc, chosen), crop=False)
 n = len(cap.get())
-print(json.dumps({"load": load_s, "render": time.process_time() - t, "out": n}))
+rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"load": load_s, "render": time.process_time() - t, "out": n, "rss_load": rss0 / 1024, "rss_render": rss1 / 1024}))
 """
 
 
 def parts(path: Path) -> dict:
     """CPU seconds of loading and of laying out, in one process."""
     r = subprocess.run([sys.executable, "-c", RENDER, str(path)], capture_output=True, text=True)
-    return json.loads(r.stdout) if r.returncode == 0 else {"load": float("nan"), "render": float("nan"), "out": 0}
+    nan = float("nan")
+    return json.loads(r.stdout) if r.returncode == 0 else {"load": nan, "render": nan, "out": 0, "rss_load": nan, "rss_render": nan}
 
 
 def main() -> None:
     size = int(float(sys.argv[sys.argv.index("--mb") + 1]) * MB) if "--mb" in sys.argv else 10 * MB
     chosen = sys.argv[sys.argv.index("--shapes") + 1].split(",") if "--shapes" in sys.argv else None
-    print(f"{'shape':<12} {'size':>7} {'wall':>7} {'cpu':>7} {'peak':>8}   {'load cpu':>8} {'layout cpu':>10}")
+    print(f"{'shape':<12} {'size':>7} {'wall':>7} {'cpu':>7} {'peak':>8}   {'load cpu':>8} {'layout cpu':>10} {'peak after load':>15} {'after layout':>12}")
     with tempfile.TemporaryDirectory() as tmp:
         for name, data in shapes(size).items():
             if chosen and name not in chosen:
@@ -96,7 +100,11 @@ def main() -> None:
             p.write_bytes(data)
             wall, cpu, rss = whole(p)
             pr = parts(p)
-            print(f"{name:<12} {len(data) / MB:5.1f}MB {wall:6.1f}s {cpu:6.1f}s {rss:6.0f}MB   {pr['load']:7.1f}s {pr['render']:9.1f}s", flush=True)
+            print(
+                f"{name:<12} {len(data) / MB:5.1f}MB {wall:6.1f}s {cpu:6.1f}s {rss:6.0f}MB   {pr['load']:7.1f}s {pr['render']:9.1f}s"
+                f" {pr['rss_load']:13.0f}MB {pr['rss_render']:10.0f}MB",
+                flush=True,
+            )
             p.unlink()
 
 

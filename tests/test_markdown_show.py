@@ -364,3 +364,11 @@ def test_styles_on_a_terminal():
     assert "\x1b[1m• " in out  # bullet
     assert re.search(r"\x1b\[1;36mcode", out) and re.search(r"\x1b\[1mbold", out)
     assert re.search(r"\x1b\[36m {4}block", out)
+
+
+def test_myst_admonition_body_is_markdown():
+    src = "# T\n\n## S\n\n```{warning}\n:class: x\nUse [the protocol] with **care**.\n```\n\n```{code-block} python\nx = [the protocol]\n```\n\n[the protocol]: https://p.example/\n"
+    out = show(src, width=100)
+    assert "│ Warning" in out and "Use the protocol (https://p.example/) with care." in out
+    assert ":class:" not in out
+    assert "    x = [the protocol]" in out  # other directives stay code

@@ -849,11 +849,22 @@ def _item_prefix(marker: str, width: int) -> tuple[Text, Text]:
     return Text(marker.rjust(width) + " ", "bold"), Text(" " * (width + 1))
 
 
-def blocks_from_tokens(tokens, links: bool) -> list[RenderableType]:
+#: MyST / Sphinx admonitions (```` ```{note} ````): their body is Markdown, shown in a box.
+ADMONITIONS = frozenset(
+    "admonition attention caution danger error hint important note seealso tip todo warning "
+    "versionadded versionchanged deprecated".split()
+)
+_DIRECTIVE = re.compile(r"^\{([A-Za-z][\w-]*)\}[ \t]*(.*)$")
+_DIRECTIVE_OPTION = re.compile(r"\A(?:[ \t]*:[\w-]+:.*\n)+")
+
+
+def blocks_from_tokens(tokens, links: bool, parse=None, depth: int = 0) -> list[RenderableType]:
     """Renderables for a token stream (one per top-level block).
 
     Iterative, so no depth of nesting can exhaust the Python stack; lists and
     quotes deeper than :data:`MAX_DEPTH` are laid out flat at that depth.
+    ``parse`` (text -> tokens or None) lays out the Markdown body of admonition
+    fences, up to 3 levels deep; without it they are code.
     """
     root = _Box("root", 0)
     stack: list[_Box] = [root]
@@ -924,7 +935,17 @@ def blocks_from_tokens(tokens, links: bool) -> list[RenderableType]:
                 bar = Text("\u258c ", QUOTE)
                 add(Prefixed(_spaced(q.items, False), bar, bar))
         elif typ in ("fence", "code_block"):
-            add(Verbatim(clean(t.content.rstrip("\n")), CODE, indent=4))
+            m = _DIRECTIVE.match(t.info.strip()) if typ == "fence" and parse is not None and depth < 3 else None
+            inner = None
+            if m and m.group(1).lower() in ADMONITIONS:
+                inner = parse(_DIRECTIVE_OPTION.sub("", t.content))
+            if inner is not None:
+                title = Text(clean(m.group(2) or m.group(1).capitalize()), "bold")
+                body = blocks_from_tokens(inner, links, parse, depth + 1)
+                bar = Text("\u2502 ", QUOTE)
+                add(Prefixed(_spaced([title, *body], False), bar, bar))
+            else:
+                add(Verbatim(clean(t.content.rstrip("\n")), CODE, indent=4))
         elif typ == "hr":
             add(Rule(style="dim"))
         elif typ == "html_block":
@@ -1175,7 +1196,7 @@ class MarkdownView:
                 note = f"[brief: {e - s:,} characters of Markdown nested too deeply to lay out, shown as source text]"
                 out.extend(self._as_source(paras, note))
                 continue
-            out.extend(blocks_from_tokens(tokens, links))
+            out.extend(blocks_from_tokens(tokens, links, self._parse))
         return out
 
     def _parse(self, text: str):
