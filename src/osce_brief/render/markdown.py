@@ -1104,6 +1104,9 @@ def _dedent(text: str) -> str:
 
 
 # ----------------------------------------------------------------- the view
+_REFS: dict[int, tuple[object, dict]] = {}
+
+
 class MarkdownView:
     """Lays out the sections of one Markdown document.
 
@@ -1120,9 +1123,17 @@ class MarkdownView:
 
     @property
     def references(self) -> dict:
-        """The document's link reference definitions (collected on first use)."""
+        """The document's link reference definitions (collected on first use, and
+        kept for the last few documents: the reader lays out one section at a time)."""
         if self._refs is None:
-            self._refs = collect_references(self.doc)
+            hit = _REFS.get(id(self.doc))
+            if hit is not None and hit[0] is self.doc:
+                self._refs = hit[1]
+            else:
+                self._refs = collect_references(self.doc)
+                if len(_REFS) >= 4:
+                    _REFS.pop(next(iter(_REFS)))
+                _REFS[id(self.doc)] = (self.doc, self._refs)
             self.budget -= 50 * len(self._refs)
         return self._refs
 

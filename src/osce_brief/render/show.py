@@ -1,9 +1,11 @@
 """Render selected sections for reading: heading set apart, paragraphs flowed.
 
-Plain-text sources are re-flowed (hard line breaks joined) and wrapped to the
-console width; Markdown sources (and HTML pages, read as Markdown) are laid out by
-:mod:`osce_brief.render.markdown`, every section with the whole document's link
-references.
+Plain-text sources are re-flowed (hard line breaks joined, justified spacing
+and groff hyphenation undone) and wrapped to the console width, paragraph by
+paragraph as :func:`osce_brief.render.pieces` lays them out: code verbatim, list
+items one per line, a man page's option tag over its text. Markdown sources (and
+HTML pages, read as Markdown) are laid out by :mod:`osce_brief.render.markdown`,
+every section with the whole document's link references.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from rich.text import Text
 
 from ..model import Document, Section
 from ..sanitize import clean
-from . import flow, safe
+from . import pieces, safe
 from .outline import render_header
 
 
@@ -43,13 +45,17 @@ def render_section(doc: Document, s: Section, view=None) -> RenderableType:
             view = MarkdownView(doc)
         parts.append(view.body(s))
         return Group(*parts)
+    from rich.padding import Padding
+
     for p in s.paragraphs:
         if p.kind == "meta":
             continue
-        if p.kind == "text":
-            parts.append(safe(flow(p.text)))
-        else:
-            parts.append(safe(p.text))
+        for indent, body, wrap in pieces(doc.source, p, doc.format):
+            t = safe(body)
+            if not wrap and doc.format == "text":  # verbatim lines: cut, never re-wrapped
+                t.no_wrap = True
+                t.overflow = "fold"
+            parts.append(Padding(t, (0, 0, 0, indent)) if indent else t)
         parts.append(Text(""))
     return Group(*parts)
 
@@ -120,13 +126,18 @@ def plain_sections(doc: Document, sections: list[Section], width: int | None = N
         for p in s.paragraphs:
             if p.kind == "meta":
                 continue
-            if p.kind == "text" and doc.format != "markdown":
-                body = flow(p.text)
-                if width:
-                    body = textwrap.fill(body, width, break_on_hyphens=False)
-            else:
-                body = p.text
-            out.append(body + "\n\n")
+            if doc.format == "markdown":
+                out.append(p.text + "\n\n")
+                continue
+            done = []
+            for indent, body, wrap in pieces(doc.source, p, doc.format):
+                pad = " " * indent
+                if wrap and width:
+                    body = textwrap.fill(body, width, initial_indent=pad, subsequent_indent=pad, break_on_hyphens=False)
+                elif pad:
+                    body = "\n".join(pad + ln for ln in body.split("\n"))
+                done.append(body)
+            out.append("\n".join(done) + "\n\n")
     return clean("".join(out))
 
 
