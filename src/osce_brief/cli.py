@@ -442,7 +442,7 @@ def show(
         return
     from .render.show import render_sections
 
-    emit(render_sections(doc, chosen), width=width, pager=pager)
+    emit(render_sections(doc, chosen), width=width, pager=pager, crop=doc.format != "markdown")
 
 
 @command(cls=BriefCommand)

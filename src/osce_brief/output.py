@@ -15,7 +15,7 @@ import sys
 from .errors import BriefError, InputError, NoMatch
 from .sanitize import clean
 
-_JSON_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def fail(message: str, hint: str | None, code: int) -> int:
@@ -89,21 +89,23 @@ def out_console(width: int | None = None):
 _TRAILING = re.compile(r"[ \t]+(?=\n|\Z)")
 
 
-def emit(renderable, *, width: int | None = None, pager: bool | None = None) -> None:
+def emit(renderable, *, width: int | None = None, pager: bool | None = None, crop: bool = True) -> None:
     """Print a renderable to stdout, through a pager when asked or when it is
-    taller than the terminal (``--pager`` / automatic on a terminal, like git)."""
+    taller than the terminal (``--pager`` / automatic on a terminal, like git).
+    ``crop=False`` skips Rich's line-by-line cropping (for renderables that keep
+    to the width themselves; it costs seconds on a million lines)."""
     console = out_console(width)
     if not console.is_terminal and not pager:
         # plain text for pipes: no padding spaces at line ends (tables, indents)
         with console.capture() as cap:
-            console.print(renderable)
+            console.print(renderable, crop=crop)
         sys.stdout.write(_TRAILING.sub("", cap.get()))
         return
     if pager is False or (pager is None and not sys.stdout.isatty()):
-        console.print(renderable)
+        console.print(renderable, crop=crop)
         return
     with console.capture() as cap:
-        console.print(renderable)
+        console.print(renderable, crop=crop)
     text = cap.get()
     if pager or text.count("\n") > console.height:
         page(text)

@@ -3,8 +3,11 @@
 :func:`clean` removes escape sequences (CSI, OSC, DCS, APC, PM, SOS and their 8-bit
 forms) and replaces every other C0/C1 control character, except newline and tab,
 with a visible placeholder. Bidi overrides/isolates are made visible too, so a line
-cannot be reordered on screen. Offsets in JSON always refer to the raw source; only
-what is printed is cleaned.
+cannot be reordered on screen, and so are the invisible bidi marks (U+200E LRM,
+U+200F RLM, U+061C ALM: in a terminal that applies the bidi algorithm one can move
+digits and punctuation across each other) and the line and paragraph separators
+U+2028/U+2029 (a terminal does not break the line there, tools reading the output
+may). Offsets in JSON always refer to the raw source; only what is printed is cleaned.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ _ESCAPES = re.compile(
     r"|(?:\x1b[\]P_^X]|[\x9d\x90\x9f\x9e\x98])[^\x07\x1b\x9c\n]{0,4096}(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]*[0-~]?"
 )
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _visible(m: re.Match[str]) -> str:
