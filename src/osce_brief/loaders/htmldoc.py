@@ -227,7 +227,7 @@ class _Stats:
         self.words = 0  # words outside links
         self.lwords = 0  # words inside links
         self.links = 0
-        self.frag_links = 0  # links to a place in the same page
+        self.frag_links = 0  # links to a place in a page ("#part")
         self.blocks = 0
         self.other_blocks = 0  # code blocks, tables
         self.plain = ""  # the start of the text outside links
@@ -265,7 +265,7 @@ def _is_link_cell(st: _Stats) -> bool:
 
 
 def _is_toc(st: _Stats) -> bool:
-    """A list made only of links, nearly all to places in the same page (a table of contents)."""
+    """A list made only of links, nearly all to places in pages (a table of contents)."""
     return st.blocks >= 2 and st.words == 0 and not st.other_blocks and st.links >= st.blocks and st.frag_links >= 0.8 * st.links
 
 
@@ -761,20 +761,23 @@ class _Writer:
     # ------------------------------------------------------------ inline
     def _start_link(self, get) -> None:
         href = (get("href") or "").strip()
-        self.links.append((len(self.inl), href.startswith("#"), bool(href)))
+        # kind: 0 no href, 1 another page, 2 a place in a page ("x.html#y"), 3 a place in this page ("#y")
+        kind = 0 if not href else 3 if href.startswith("#") else 2 if "#" in href else 1
+        self.links.append((len(self.inl), kind))
 
     def _end_link(self) -> None:
         if not self.links:
             return
-        pos, frag, has_href = self.links.pop()
-        if not has_href:
+        pos, kind = self.links.pop()
+        if not kind:
             return
-        if frag:
+        if kind == 3:
             plain = "".join(self.inl[pos:])
             plain = _SENTINELS.sub("", plain).replace("\\", "").strip()
             if len(plain) <= 2 and not any(ch.isalnum() for ch in plain):
                 del self.inl[pos:]  # a permalink: "#", "¶", "§" or an empty anchor
                 return
+        if kind >= 2:
             self.st.frag_links += 1
         self.st.links += 1
 
@@ -826,7 +829,7 @@ class _Writer:
         if self.emph:
             self.emph.clear()
         if self.links:  # a link left open around block content: what follows starts anew
-            self.links = [(0, f, h) for _, f, h in self.links]
+            self.links = [(0, k) for _, k in self.links]
         return s, st
 
     def _flush(self) -> None:
