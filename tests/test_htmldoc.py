@@ -65,6 +65,32 @@ def test_no_date_from_code_or_prose_in_a_manual():
     assert "date" not in load(str(API)).meta  # "2024-03-14T06:12" is in a code sample
 
 
+def _article(body: str) -> str:
+    return (
+        '<!doctype html><html><head><title>Harbour news</title><meta property="og:type" content="article">'
+        + "<script>var x = 1;</script>" * 8
+        + "</head><body><article><h1>Harbour news</h1>" + body + "</article></body></html>"
+    )
+
+
+def test_article_date_never_from_a_code_sample(tmp_path):
+    prose = "<p>The harbour master spoke to the crews at length about the new tide tables and the dredging plan.</p>" * 3
+    page = tmp_path / "a.html"
+    page.write_text(_article(prose + "<pre><code>last_run = '2019-06-22T03:37:33Z'</code></pre>" + prose), encoding="utf-8")
+    assert document_kind(read_page(page.read_bytes())) == "article"
+    assert "date" not in load(str(page)).meta
+    page.write_text(_article("<p>Published on 14 March 2024.</p>" + prose + "<pre><code>2019-06-22</code></pre>"), encoding="utf-8")
+    assert load(str(page)).meta.get("date") == "2024-03-14"
+
+
+def test_article_headings_lose_their_permalinks(tmp_path):
+    prose = "<p>The harbour master spoke to the crews at length about the new tide tables and the dredging plan.</p>" * 3
+    page = tmp_path / "a.html"
+    page.write_text(_article(prose + '<h2>The dredging plan<a class="anchor" href="#plan">#</a></h2>' + prose), encoding="utf-8")
+    doc = load(str(page))
+    assert [s.title for s in doc.sections] == ["The dredging plan"]
+
+
 # ---------------------------------------------------------------- API reference (Node-like)
 def test_api_reference_nested_lists_and_permalinks():
     doc = load(str(API))

@@ -255,14 +255,16 @@ def _extract_article(page: Page, url: str | None) -> Extraction:
             include_comments=False,
             include_tables=True,
             with_metadata=True,
-            date_extraction_params=set_date_params(False),  # from the markup only; prose below
+            date_extraction_params=set_date_params(False),  # unused: see _prose_date
         )
     except Exception as e:  # trafilatura/lxml failures on odd input
         raise InputError(
             f"cannot extract the article from this page ({type(e).__name__})", "save the article text and give that file"
         ) from None
     fields, body = _split_front_matter(text or "")
-    date = fields.get("date") or _prose_date(pristine, url)
+    # htmldate scans the whole page for timestamps, code samples too: the date is
+    # looked for again on a copy of the page without its code.
+    date = _prose_date(pristine, url or fields.get("url"))
     return Extraction(
         markdown=flatten_deep_lists(body),
         title=fields.get("title"),
@@ -287,13 +289,13 @@ def _drop_permalinks(tree) -> None:
 
 
 def _prose_date(tree, url: str | None) -> str | None:
-    """A date found in the page's text by htmldate, with code samples taken out first."""
+    """The page's date by htmldate (markup first, then the text), with code samples taken out first."""
     try:
         from htmldate import find_date
         from trafilatura.settings import set_date_params
     except ImportError:
         return None
-    for el in list(tree.iter("pre", "code", "samp", "kbd", "tt", "script", "style", "textarea", "var")):
+    for el in list(tree.iter("pre", "code", "samp", "kbd", "tt", "textarea", "var")):
         if el.getparent() is not None:
             el.drop_tree()
     try:

@@ -11,17 +11,20 @@ generalise across documentation generators:
   lists, definition lists, tables, code blocks, quotes;
 * navigation is left out: ``<nav>``, ``role=navigation``, footers, elements
   whose class or id names navigation (``nav``, ``menu``, ``toc``, ``sidebar``,
-  ``breadcrumb``...), "Next: ... Previous: ... Up: ..." lines, and lists made
-  only of links to places in the same page (tables of contents). A page that
-  is nothing but navigation keeps it;
+  ``breadcrumb``...), "Next: ... Previous: ... Up: ..." lines, lists made
+  only of links to places in pages (tables of contents), and cells of links
+  beside the text in layout tables (old-style menus). A page that is nothing
+  but navigation keeps it;
 * permalink anchors ("#", "¶", "§" linking to the heading itself) are dropped;
 * nesting deeper than :data:`MAX_NEST` lists or quotes is flattened to that
   level: every item is kept, in order, at the deepest level shown.
 
-The walk is iterative and linear: the page is parsed by lxml (libxml2), or,
-when libxml2 gives up on a page nested deeper than it allows, by the standard
-library's tokenizer with a bounded tag stack. Either way no depth, width or
-length of input loses text or takes more than linear time.
+The walk over the lxml tree is iterative and linear. A page nested deeper than
+libxml2 reads (it stops at 256 levels and drops the rest) is first unwrapped
+past :data:`MAX_DEPTH` levels by :func:`flatten_depth`, keeping the text. Past
+:data:`MAX_LINES` lines of Markdown or :data:`MAX_HEADINGS` headings, the rest
+of the page is kept as plain paragraphs, so that no shape of page makes the
+Markdown that follows (and everything built on it) unbounded.
 """
 
 from __future__ import annotations
