@@ -227,6 +227,7 @@ def test_flatten_depth_unwraps_in_order():
 
 def test_huge_pages_stay_within_the_line_budget(monkeypatch):
     monkeypatch.setattr(htmldoc, "MAX_LINES", 50)
+    monkeypatch.setattr(htmldoc, "MAX_BLOCKS", 40)
     page = "<html><body>" + "".join(f"<p>para {i} *</p><ul><li>item {i}</li></ul>" for i in range(200)) + "<pre>x = 1\n# not a heading</pre></body></html>"
     md = convert(page).markdown
     assert md.count("\n") < 80
@@ -235,6 +236,14 @@ def test_huge_pages_stay_within_the_line_budget(monkeypatch):
     doc = parse(md, "x.md", fmt="markdown")
     assert not doc.sections  # the '# not a heading' line of code stays text
     _exact(doc)
+
+
+def test_headings_past_the_cap_are_text(monkeypatch):
+    monkeypatch.setattr(htmldoc, "MAX_HEADINGS", 3)
+    page = "<html><body>" + "".join(f"<h2>Part {i}</h2><p>Body {i}.</p>" for i in range(8)) + "</body></html>"
+    doc = parse(convert(page).markdown, "x.md", fmt="markdown")
+    assert [s.title for s in doc.sections] == ["Part 0", "Part 1", "Part 2"]
+    assert all(f"Part {i}" in doc.source and f"Body {i}." in doc.source for i in range(8))
 
 
 # ---------------------------------------------------------------- properties: nothing lost

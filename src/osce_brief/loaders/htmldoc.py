@@ -36,11 +36,12 @@ from dataclasses import dataclass, field
 MAX_NEST = 6
 #: Tables nested deeper than this are read as plain blocks.
 MAX_TABLE_NEST = 2
-#: Lines of Markdown made (a paragraph, list item, table row or heading is at
-#: least one); past this the rest of the page is kept as plain text paragraphs,
-#: so that a page of a million tiny elements reads in bounded time. A large
-#: manual (Node's all.html, 8 MB of HTML) makes about 82,000 lines.
+#: Lines and blocks (paragraphs, list items, headings...) of Markdown made; past
+#: either, the rest of the page is kept as plain text paragraphs, so that a page
+#: of a million tiny elements reads in bounded time. A large manual (Node's
+#: all.html, 8 MB of HTML) makes about 82,000 lines in 25,000 blocks.
 MAX_LINES = 150_000
+MAX_BLOCKS = 50_000
 #: Headings made sections; past this, headings are kept as plain text lines.
 #: (Node's all.html, the largest manual on a Debian machine, has 4,285.)
 MAX_HEADINGS = 10_000
@@ -55,8 +56,10 @@ _VOID = frozenset(
 # Elements whose whole subtree is not reading text.
 _SKIP = frozenset(
     "script style template noscript svg iframe object embed canvas audio video select button input textarea datalist "
-    "nav footer dialog map applet frameset frame".split()
+    "dialog map applet frameset frame".split()
 )
+# Elements left out as navigation (unless the page is nothing else).
+_NAV_TAGS = frozenset(("nav", "footer"))
 _SKIP_ROLES = frozenset(("navigation", "search", "contentinfo", "menu", "menubar", "tablist", "toolbar"))
 # class/id words naming navigation (matched against the words of class and id values)
 _NAV_WORDS_ATTR = frozenset(
@@ -68,7 +71,7 @@ _NAV_CONTAINERS = frozenset("div section aside ul ol dl table tr header menu det
 _BLOCK = frozenset(
     "p div section article main header aside address figure figcaption center details summary fieldset legend "
     "hgroup body html form caption blockquote hr ul ol dl li dt dd table tr td th thead tbody tfoot pre menu dir "
-    "h1 h2 h3 h4 h5 h6 noframes".split()
+    "h1 h2 h3 h4 h5 h6 noframes nav footer".split()
 )
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _CODE = frozenset(("code", "kbd", "samp", "tt"))
@@ -113,7 +116,7 @@ def escape_inline(s: str) -> str:
         >>> escape_inline("a *b* [c] <string> snake_case _x_")
         'a \\\\*b\\\\* \\\\[c\\\\] \\\\<string> snake_case \\\\_x\\\\_'
     """
-    return _ESC_RE.sub(lambda m: "\\" + m.group(0), s)
+    return _ESC_RE.sub(_esc, s)
 
 
 _LINE_START_CHARS = frozenset("#>+-=|0123456789")
@@ -273,12 +276,13 @@ def _is_toc(st: _Stats) -> bool:
 
 
 class _Budget:
-    """How many more Markdown lines the document may have (see :data:`MAX_LINES`)."""
+    """How many more Markdown lines, blocks and headings the document may have (see :data:`MAX_LINES`)."""
 
-    __slots__ = ("left", "headings")
+    __slots__ = ("left", "blocks", "headings")
 
     def __init__(self) -> None:
         self.left = MAX_LINES
+        self.blocks = MAX_BLOCKS
         self.headings = MAX_HEADINGS
 
 
@@ -312,11 +316,12 @@ class _Sink:
         blocks are plain text.
         """
         budget = self.budget
-        if budget.left < len(lines):
+        if budget.left < len(lines) or budget.blocks <= 0:
             budget.left = 0
             self._plain(lines, in_main, raw)
             return
         budget.left -= len(lines)
+        budget.blocks -= 1
         self.plain = 0
         if not self.stack:  # the common case: no list or quote open
             text = "\n".join(lines)
@@ -377,12 +382,13 @@ class _Sink:
                 self.plain = len(line)
 
     def heading(self, level: int, text: str, in_main: bool) -> None:
-        if self.budget.left <= 0 or self.budget.headings <= 0:
+        if self.budget.left <= 0 or self.budget.blocks <= 0 or self.budget.headings <= 0:
             self.block([_escape_line_start(text)], in_main)
             return
         self.budget.headings -= 1
         if self.kind != "held" and not self.stack:
             self.budget.left -= 1
+            self.budget.blocks -= 1
             self.plain = 0
             self.entries.append(("h", level, text))
             if self.kind == "doc":
@@ -489,7 +495,7 @@ class _Writer:
         # the paragraph being built
         self.inl: list[str] = []
         self.st = _Stats()
-        self.links: list[tuple[int, bool, bool]] = []  # open <a>: (position, same-page, has href)
+        self.links: list[tuple[int, int]] = []  # open <a>: (position in inl, kind: see _start_link)
         self.code: list[int] = []
         self.emph: list[tuple[int, str]] = []
         self.heading = 0
@@ -510,8 +516,8 @@ class _Writer:
             return True
         if attrs:
             get = attrs.get
-            if tag in _SKIP or self._hidden(tag, get):
-                self._begin_skip(tag == "nav" or (tag in _NAV_CONTAINERS and self._navlike(get)))
+            if tag in _SKIP or (tag in _NAV_TAGS and self.drop_nav) or self._hidden(tag, get):
+                self._begin_skip(tag in _NAV_TAGS or (tag in _NAV_CONTAINERS and self._navlike(get)))
                 undo.append(None)
                 return True
             if tag == "meta":
@@ -526,8 +532,8 @@ class _Writer:
             else:
                 main = False
         else:
-            if tag in _SKIP:
-                self._begin_skip(tag == "nav")
+            if tag in _SKIP or (tag in _NAV_TAGS and self.drop_nav):
+                self._begin_skip(tag in _NAV_TAGS)
                 undo.append(None)
                 return True
             get = _no_attr
