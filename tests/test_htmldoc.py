@@ -276,7 +276,7 @@ def _html(draw, depth=0):
     return " ".join(parts)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_html())
 def test_converted_page_loses_no_word(body):
     page = "<html><body>" + body + "</body></html>"

@@ -85,6 +85,7 @@ class Page:
 #: extractor's time grows faster than linearly with the page.
 MAX_ARTICLE_ELEMENTS = 30_000
 
+
 def read_page(data: bytes | str) -> Page:
     """Decode (the page's charset, else UTF-8, else a guess) and parse a page.
 
@@ -304,17 +305,14 @@ def _prose_date(tree, url: str | None) -> str | None:
         return None
 
 
-_LIST_LINE = re.compile(r"^( +)(?=(?:[-*+]|\d{1,9}[.)])(?: |$))")
-
-
 def flatten_deep_lists(md: str, max_nest: int | None = None) -> str:
     """Cap the indentation of Markdown list lines so nesting stays within ``max_nest`` levels.
 
     Deeper items keep their text and order, at the deepest level kept.
 
     Example:
-        >>> flatten_deep_lists("- a\n  - b\n    - c\n", max_nest=2)
-        '- a\n  - b\n  - c\n'
+        >>> flatten_deep_lists("- a\\n  - b\\n    - c\\n", max_nest=2)
+        '- a\\n  - b\\n  - c\\n'
     """
     from .htmldoc import MAX_NEST
 
