@@ -23,10 +23,8 @@ says what went wrong and how to go on; the library never prints.
 from __future__ import annotations
 
 import io
-import ipaddress
 import re
 import socket
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,6 +70,8 @@ def is_public_address(ip: str) -> bool:
         >>> [is_public_address(a) for a in ("93.184.216.34", "127.0.0.1", "10.1.2.3", "::1", "::ffff:192.168.0.1")]
         [True, False, False, False, False]
     """
+    import ipaddress
+
     try:
         addr = ipaddress.ip_address(ip.split("%", 1)[0])
     except ValueError:
@@ -197,6 +197,8 @@ class _DeadlineIO(io.RawIOBase):
 
 def _resolve(host: str, port: int, deadline: _Deadline) -> list[tuple]:
     """``getaddrinfo`` bounded by the deadline (it has no timeout of its own)."""
+    import threading
+
     result: dict = {}
 
     def run() -> None:
@@ -296,6 +298,7 @@ def _request(hop: _Hop, headers: dict[str, str], watch: list) -> tuple:
     """Send one GET and read the response head. Returns ``(connection, response)``."""
     import http.client
     import ssl
+    import threading
     from urllib.parse import urlsplit
 
     deadline = hop.deadline
@@ -390,7 +393,7 @@ def fetch(
         "Connection": "close",
     }
     where = _short(url)
-    watch: list[threading.Timer] = []
+    watch: list = []  # the watchdog timers
     current = url
     from_public = False
     conn = resp = None
