@@ -71,6 +71,8 @@ class _Raw(socketserver.BaseRequestHandler):
             elif path == "/to-loopback-name":
                 port = self.server.server_address[1]
                 sock.sendall(f"HTTP/1.1 307 Moved\r\nLocation: http://localhost:{port}/ok\r\nContent-Length: 0\r\n\r\n".encode())
+            elif path == "/garbage":  # a status line of terminal escapes
+                sock.sendall(b"\x1b[31mHELLO\x07 " + b"x" * 5000 + b"\r\n\r\n")
             elif path == "/body-trickle":
                 sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>")
                 for _ in range(100):
@@ -189,6 +191,13 @@ def test_private_address_given_directly_is_fetched(raw_server):
 )
 def test_address_classes(ip, public):
     assert fetch_mod.is_public_address(ip) is public
+
+
+def test_garbage_status_line_is_one_clean_line(raw_server):
+    with pytest.raises(InputError, match="cannot fetch") as e:
+        fetch_mod.fetch(f"{raw_server}/garbage", timeout=DEADLINE)
+    msg = str(e.value)
+    assert "\x1b" not in msg and "\x07" not in msg and "\n" not in msg and len(msg) < 400
 
 
 def test_connect_to_unresolvable_host_is_one_line():

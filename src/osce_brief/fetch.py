@@ -448,6 +448,10 @@ def fetch(
         if deadline.passed:
             raise InputError(f"{where}: timed out after {timeout:g} s", "check the network, or try again later") from None
         msg = getattr(e, "strerror", None) or str(e) or type(e).__name__
+        if isinstance(e, http.client.HTTPException):  # its text may be the server's bytes
+            msg = f"{type(e).__name__}: {msg}"
+        msg = re.sub(r"[^\x20-\x7e]", "?", msg)
+        msg = msg if len(msg) <= 100 else msg[:97] + "..."
         if isinstance(e, socket.gaierror):
             msg = f"cannot resolve the host: {msg}"
         raise InputError(f"{where}: cannot fetch ({msg})", "check the address and the network") from None
