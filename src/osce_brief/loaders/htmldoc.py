@@ -499,6 +499,7 @@ class _Writer:
         self.code: list[int] = []
         self.emph: list[tuple[int, str]] = []
         self.heading = 0
+        self.term: tuple[list[str], _Stats] | None = None  # a <dt> waiting for its <dd>
         self.pre: list[str] | None = None
         self.pre_lang = ""
         self.title_buf: list[str] | None = None
@@ -554,6 +555,8 @@ class _Writer:
             self.title_buf = []
             undo.append(("title", main))
             return False
+        if self.term is not None and tag in _BLOCK and tag not in _TERM_JOINS:
+            self._emit_term()
         if self.open_cell is not None and tag in _PROMOTES:
             self._promote_cell()
         action = None
@@ -591,16 +594,18 @@ class _Writer:
             self.pre = []
             self.pre_lang = _lang(get("class"))
             action = "pre"
-        elif tag in _LISTS or tag == "dl":
+        elif tag in _LISTS:
             self._flush()
-            action = ("list", self._start_list(tag == "ol", get("start") if tag == "ol" else None, tag == "dl"))
+            action = ("list", self._start_list(tag == "ol", get("start") if tag == "ol" else None, False))
         elif tag == "li":
             self._flush()
             action = ("li", self._start_item())
-        elif tag == "dt" or tag == "dd":
+        elif tag == "dt":
             self._flush()
-            self._start_def(tag)
-            action = "block"
+            action = "dt"
+        elif tag == "dd" or tag == "dl":
+            self._flush()
+            action = "block" if tag == "dd" else "dl"
         elif tag == "blockquote":
             self._flush()
             if self.sink.nest() < MAX_NEST:
@@ -684,7 +689,13 @@ class _Writer:
                 self._end_title()
                 main, action = action[1], None
         if action is not None:
+            if self.term is not None and (action.__class__ is tuple or action not in _KEEPS_TERM):
+                self._emit_term()
             if action == "block":
+                self._flush()
+            elif action == "dt":
+                self._end_term()
+            elif action == "dl":
                 self._flush()
             elif action == "a":
                 self._end_link()
@@ -723,6 +734,7 @@ class _Writer:
         while self.undo:
             self.end()
         self._flush()
+        self._emit_term()
         while self.sink is not self.doc:
             self._close_sink()
 
@@ -867,9 +879,31 @@ class _Writer:
         if st.links and self.drop_nav and self.sink.kind != "cell" and _is_nav(st):
             self._nav()
             return
+        if self.term is not None:  # a definition list's term: it heads its description
+            term, tst = self.term
+            self.term = None
+            lines = [*term[:-1], term[-1] + "  ", *lines]  # a hard line break after the term
+            st.add(tst)
         st.blocks = 1
         self.sink.stats.add(st)
         self.sink.block(lines, self.main > 0, single=len(lines) == 1)
+
+    def _end_term(self) -> None:
+        """A definition term is held until its description's first paragraph joins it."""
+        self._emit_term()
+        s, st = self._take_inline()
+        text = _WS.sub(" ", s.replace(_BR, " ")).strip()
+        if text:
+            if _SO in text or _EO in text:
+                text = _resolve_emphasis(text)
+            self.term = ([_escape_line_start(text)], st)
+
+    def _emit_term(self) -> None:
+        if self.term is not None:
+            (lines, st), self.term = self.term, None
+            st.blocks = 1
+            self.sink.stats.add(st)
+            self.sink.block(lines, self.main > 0, single=True)
 
     def _nav(self) -> None:
         self.nav_dropped += 1
@@ -961,7 +995,7 @@ class _Writer:
 
     def _current_list(self) -> _List | None:
         if self.sink.flat:
-            return _FLAT_DL if self.sink.flat[-1] else _FLAT
+            return _FLAT
         for c in reversed(self.sink.stack):
             if c.__class__ is _List:
                 return c
@@ -1003,22 +1037,6 @@ class _Writer:
             self._pop_to(_Item)
         if implicit:
             self._end_list(implicit)
-
-    def _start_def(self, tag: str) -> None:
-        lst = self._current_list()
-        if lst is None or not lst.dl:
-            return  # <dt>/<dd> outside a <dl>: paragraphs
-        stack = self.sink.stack
-        if lst.item is not None and lst.item in stack:
-            if tag == "dd":
-                return  # the description goes under its term
-            del stack[stack.index(lst.item) :]
-        lst.item = None
-        if lst.flat:
-            self._rearm()
-            return
-        lst.item = _Item(lst.marker())
-        stack.append(lst.item)
 
     # ------------------------------------------------------------ tables
     def _promote_cell(self) -> None:
@@ -1119,10 +1137,14 @@ class _Writer:
                         sink.block(lines, in_main)
 
 
+# Blocks a definition's description may start with while its term waits, and
+# the ends that leave it waiting.
+_TERM_JOINS = frozenset(("dd", "p", "div"))
+_KEEPS_TERM = frozenset(("block", "a", "code", "emph", "dt"))
 _PROMOTES = (_BLOCK | set(_HEADINGS)) - {"tr", "td", "th", "caption", "thead", "tbody", "tfoot", "body", "html"}
 _EMPTY_STATS = _Stats()
 _FLAT = _List(False, 1, True, False)
-_FLAT_DL = _List(False, 1, True, True)
+
 
 
 def _no_attr(_name: str) -> None:
