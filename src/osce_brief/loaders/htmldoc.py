@@ -8,7 +8,9 @@ generalise across documentation generators:
 
 * everything in the page's main region is kept (``<main>`` or ``role=main``
   when the page marks one, else the whole body): paragraphs, headings, nested
-  lists, definition lists, tables, code blocks, quotes;
+  lists, tables, code blocks, quotes, and definition lists (each term on the
+  line above the first paragraph of its description, so an option and what
+  it does are one passage);
 * navigation is left out: ``<nav>``, ``role=navigation``, footers, elements
   whose class or id names navigation (``nav``, ``menu``, ``toc``, ``sidebar``,
   ``breadcrumb``...), "Next: ... Previous: ... Up: ..." lines, lists made
