@@ -27,6 +27,7 @@ class _Raw(socketserver.BaseRequestHandler):
     """Speaks just enough HTTP to misbehave in the ways the issue lists."""
 
     stop = threading.Event()
+    seen: list[str] = []
 
     def _pause(self, seconds: float) -> bool:
         return self.stop.wait(seconds)
@@ -41,8 +42,9 @@ class _Raw(socketserver.BaseRequestHandler):
             data += got
         path = data.split(b" ", 2)[1].decode()
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.seen.append(data.decode("latin-1"))
         try:
-            if path == "/ok":
+            if path == "/ok" or path == "http://proxied.invalid/page":
                 sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(PAGE), PAGE))
             elif path == "/header-trickle":  # one header line every 0.2 s, forever
                 sock.sendall(b"HTTP/1.1 200 OK\r\n")
@@ -198,6 +200,17 @@ def test_garbage_status_line_is_one_clean_line(raw_server):
         fetch_mod.fetch(f"{raw_server}/garbage", timeout=DEADLINE)
     msg = str(e.value)
     assert "\x1b" not in msg and "\x07" not in msg and "\n" not in msg and len(msg) < 400
+
+
+def test_env_proxy_is_used_with_its_credentials(raw_server, monkeypatch):
+    port = raw_server.rsplit(":", 1)[1]
+    monkeypatch.setenv("http_proxy", f"http://user:p%40ss@127.0.0.1:{port}")
+    monkeypatch.setenv("no_proxy", "")
+    page = fetch_mod.fetch("http://proxied.invalid/page", timeout=DEADLINE)  # a name only the proxy knows
+    assert page.data == PAGE
+    head = _Raw.seen[-1]
+    assert head.startswith("GET http://proxied.invalid/page HTTP/1.1")
+    assert "Proxy-Authorization: Basic dXNlcjpwQHNz" in head  # user:p@ss
 
 
 def test_connect_to_unresolvable_host_is_one_line():

@@ -326,11 +326,18 @@ def _request(hop: _Hop, headers: dict[str, str], watch: list) -> tuple:
         return resp
 
     timeout = deadline.left()
+    proxy_auth = {}
+    if proxy and p.username:  # http://user:password@proxy:port
+        import base64
+        from urllib.parse import unquote
+
+        cred = f"{unquote(p.username)}:{unquote(p.password or '')}".encode()
+        proxy_auth = {"Proxy-Authorization": "Basic " + base64.b64encode(cred).decode("ascii")}
     if hop.scheme == "https":
         ctx = ssl.create_default_context()
         if proxy:
             conn = http.client.HTTPSConnection(phost, pport, timeout=timeout, context=ctx)
-            conn.set_tunnel(hop.host, hop.port)
+            conn.set_tunnel(hop.host, hop.port, headers=proxy_auth or None)
         else:
             conn = http.client.HTTPSConnection(hop.host, hop.port, timeout=timeout, context=ctx)
         target = hop.target
@@ -343,6 +350,9 @@ def _request(hop: _Hop, headers: dict[str, str], watch: list) -> tuple:
         conn.putrequest("GET", target, skip_accept_encoding=True)
         for k, v in headers.items():
             conn.putheader(k, v)
+        if hop.scheme == "http":
+            for k, v in proxy_auth.items():
+                conn.putheader(k, v)
         conn.endheaders()
         return conn, conn.getresponse()
     except BaseException:
