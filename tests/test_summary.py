@@ -410,3 +410,31 @@ def test_only_junk_gives_an_empty_summary():
     d = parse("Build\n\n$ make install\n$ make test\n\n-------------\n\nSee the manual.\n", None, "text")
     assert summarize(d, n=3).sentences == ()
     assert all(not g.sentences for g in by_section(d).sections)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<a " + "b='x' " * 3000,  # an unclosed tag: no exponential backtracking
+        "<a " + "b" * 20000,
+        "a" * 20000 + "@",
+        "a:" * 10000,
+        "-- " + "x " * 10000 + "<a@b",
+        "x " + "[x] " * 5000,
+        "A" * 20000,
+        "a\n" * 10000,
+    ],
+)
+def test_not_prose_checks_are_linear(text):
+    import time
+
+    from osce_brief.keywords import _bare, _unmark
+
+    t = time.perf_counter()
+    junk_reason(text)
+    junk_reason(text, markdown=True, line_start=True)
+    is_filler(text)
+    _unmark(text)
+    for tok in text.split()[:50]:
+        _bare(tok)
+    assert time.perf_counter() - t < 2.0

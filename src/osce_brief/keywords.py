@@ -153,7 +153,7 @@ def _units(doc: Document) -> list[tuple[str, bool]]:
 # ("https", "www", "href", "0m", "var" of /var/mail) becomes a key phrase.
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_]?)")
 _SGR = re.compile(r"(?:\^\[)?\[[\d;]*m")
-_URL_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://|\bwww\.[\w\-]+\.|\bmailto:|[\w.+\-]@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
+_URL_TOKEN = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://|\bwww\.[\w\-]+\.|\bmailto:|[\w.+\-]@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
 _ENTITY = re.compile(r"&(?:#\d+|#x[\da-fA-F]+|[A-Za-z]\w*);")
 _PATH = re.compile(r"(?:~|\.{1,2})?/[^/\s]|[^/\s]/[^/\s]*/|/[^/\s]*\.[A-Za-z0-9]{1,5}$")
 _MARKUP_HINT = ("<", "\x1b", "](", "][", ":")
@@ -164,7 +164,7 @@ _FILE_NAME = re.compile(
 )
 _BUG_REF = re.compile(r"[A-Za-z]+#\d+")
 # the label of a reference: "Closes: #123", "LP: #123", "See-also: <https://...>"
-_REF_LABEL = re.compile(r"[\w\-]+:[ \t]*(?=#\d|<?[A-Za-z][\w+.\-]*://|<[^<>\s]+@)")
+_REF_LABEL = re.compile(r"(?<![\w\-])[\w\-]+:[ \t]*(?=#\d|<?[A-Za-z][\w+.\-]*://|<[^<>\s]+@)")
 
 
 def _unmark(text: str) -> str:

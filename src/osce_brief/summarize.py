@@ -198,7 +198,7 @@ _MARKUP_LINE = re.compile(
 _LEAD_IN = re.compile(r":[ \t]*\n[ \t]*(?:\(?[0-9a-zA-Z]{1,3}[.)]|[-*\u2022+])[ \t]*$")
 _BRACKETED = re.compile(r"^\[[^\[\]]+\][.:]?$")
 _BULLET_LINE = re.compile(r"^[ \t]*(?:[-*\u2022+]|\d+[.)])[ \t]+\S", re.M)
-_HTML_TAG = re.compile(r"</?[A-Za-z][\w\-]*(?:\s+[\w\-:]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*\s*/?>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w\-]*(?:\s+[\w\-:]+(?:=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`][^\s<>]*))?)*\s*/?>")
 _SIGNOFF = re.compile(
     r"^[ \t]*--[ \t]+\S[^\n]*<[^<>\s]+@[^<>\s]+>"  # Debian: " -- Name <mail>  date"
     r"|^[ \t]*(?:Signed-off-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by|Co-authored-by|Cc)[ \t]*:"
