@@ -99,6 +99,18 @@ class Keyphrase:
         return {"phrase": self.phrase, "score": self.score, "count": self.count}
 
 
+@dataclass(frozen=True)
+class Keywords:
+    """The key phrases of one document, best first: what ``brief keywords --json`` prints."""
+
+    path: str
+    keywords: tuple[Keyphrase, ...]
+
+    def to_dict(self) -> dict:
+        """``{path, keywords: [{phrase, score, count}, ...]}``."""
+        return {"path": self.path, "keywords": [k.to_dict() for k in self.keywords]}
+
+
 def _norm(word: str) -> str:
     w = word.lower().replace("\u2019", "'")
     if w.endswith("'s"):

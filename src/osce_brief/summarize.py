@@ -400,11 +400,12 @@ class SummarySentence:
 
 @dataclass(frozen=True)
 class Summary:
-    """An extractive summary: sentences in document order."""
+    """An extractive summary: sentences in document order (``path``: the document's)."""
 
     method: str
     sentences: tuple[SummarySentence, ...] = ()
     candidates: int = 0
+    path: str | None = None
 
     @property
     def words(self) -> int:
@@ -412,8 +413,8 @@ class Summary:
         return sum(len(s.text.split()) for s in self.sentences)
 
     def to_dict(self) -> dict:
-        """``{method, sentences: [...]}`` (the CLI adds ``path``)."""
-        return {"method": self.method, "sentences": [s.to_dict() for s in self.sentences]}
+        """``{path, method, sentences: [...]}``: what ``brief summary --json`` prints."""
+        return {"path": self.path, "method": self.method, "sentences": [s.to_dict() for s in self.sentences]}
 
 
 @dataclass(frozen=True)
@@ -437,14 +438,15 @@ class SectionGist:
 
 @dataclass(frozen=True)
 class SectionSummary:
-    """One gist per section, in outline order."""
+    """One gist per section, in outline order (``path``: the document's)."""
 
     method: str
     sections: tuple[SectionGist, ...] = field(default_factory=tuple)
+    path: str | None = None
 
     def to_dict(self) -> dict:
-        """``{method, sections: [...]}`` (the CLI adds ``path``)."""
-        return {"method": self.method, "sections": [g.to_dict() for g in self.sections]}
+        """``{path, method, sections: [...]}``: what ``brief summary --by-section --json`` prints."""
+        return {"path": self.path, "method": self.method, "sections": [g.to_dict() for g in self.sections]}
 
 
 # ------------------------------------------------------------------ candidates
@@ -916,7 +918,7 @@ def summarize(
                 score=round(s, 4),
             )
         )
-    return Summary(method=method, sentences=tuple(out), candidates=len(cands))
+    return Summary(method=method, sentences=tuple(out), candidates=len(cands), path=doc.display_path)
 
 
 def by_section(
@@ -944,4 +946,4 @@ def by_section(
         else:
             sents = ()
         gists.append(SectionGist(index=sec.index, level=sec.level, title=sec.title, sentences=sents))
-    return SectionSummary(method=method, sections=tuple(gists))
+    return SectionSummary(method=method, sections=tuple(gists), path=doc.display_path)

@@ -32,9 +32,6 @@ from ..record import replace
 
 INSTALL_HINT = "install the web extra: pip install 'osce_brief[web]' (in a checkout: pip install '.[web]')"
 
-# is_html_path / looks_like_html live in the package (cheap to import, no trafilatura).
-from . import is_html_path, looks_like_html  # noqa: E402,F401
-
 
 def _trafilatura():
     """Import trafilatura's ``extract``, or raise the one-line install hint."""
@@ -415,7 +412,7 @@ def _strip_site(title: str | None, sitename: str | None) -> str | None:
     return title
 
 
-def parse_html(data: bytes | str, path: str | None = None, url: str | None = None) -> Document:
+def parse_html(data: bytes | str, path: str | None = None, url: str | None = None, repair: bool = True) -> Document:
     """Build a :class:`Document` from an HTML page.
 
     Args:
@@ -423,17 +420,26 @@ def parse_html(data: bytes | str, path: str | None = None, url: str | None = Non
         path: what the user gave (a file name, ``-`` or the URL): kept as
             ``Document.path``.
         url: the page's address when it was fetched.
+        repair: repair mojibake in the extracted text (see :func:`osce_brief.loaders.parse`).
 
     Raises:
         InputError: trafilatura is not installed (with the install command), or
             the page has no article text.
     """
-    from . import parse
+    from .gz import gunzip, is_gzip
+    from .markdown import parse_markdown  # (not the package's parse: no import circle)
 
+    if isinstance(data, bytes) and is_gzip(data):  # never let trafilatura inflate it unbounded
+        data = gunzip(data, where=path or "input")
     found = extract(data, url)
     cleaned = clean_markdown(found.markdown, found.title)
-    doc = parse(cleaned.text, path, fmt="markdown")
-    meta: dict = {}
+    text, fixes = cleaned.text, 0
+    if repair:
+        from ..mojibake import repair as repair_mojibake
+
+        text, fixes = repair_mojibake(text)
+    doc = parse_markdown(text, path)
+    meta: dict = {"repaired": {"mojibake": fixes}} if fixes else {}
     if found.date:
         meta["date"] = found.date
     if found.sitename:

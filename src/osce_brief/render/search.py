@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ..sanitize import clean
 from ..search import Passage, SearchResult
-from . import flow
+from . import flow_spans
 from .plain import section_label, summary_text
 
 HIT_STYLE = "bold reverse"
@@ -21,23 +21,25 @@ PATH_STYLE = "magenta"
 
 
 def passage_text(p: Passage) -> Text:
-    """The passage as one flowing Text (line breaks joined), hits highlighted.
+    """The passage as one flowing Text (line breaks joined, see
+    :func:`~osce_brief.render.flow`), hits highlighted.
 
     The text between and inside hits is cleaned separately, so the highlight
     spans stay on the right characters after cleaning.
     """
     out = Text()
-    pos = p.start
+    text, hits = flow_spans(p.text, [(s - p.start, e - p.start) for s, e in p.hits])
+    pos = 0
     spans: list[tuple[int, int]] = []
-    for s, e in p.hits:
+    for s, e in hits:
         if s > pos:
-            out.append(clean(flow(p.text[pos - p.start : s - p.start])))
+            out.append(clean(text[pos:s]))
         a = len(out.plain)
-        out.append(clean(flow(p.text[s - p.start : e - p.start])))
+        out.append(clean(text[max(s, pos) : e]))
         spans.append((a, len(out.plain)))
-        pos = e
-    if pos < p.end:
-        out.append(clean(flow(p.text[pos - p.start :])))
+        pos = max(pos, e)
+    if pos < len(text):
+        out.append(clean(text[pos:]))
     for a, b in spans:
         if b > a:
             out.stylize(HIT_STYLE, a, b)

@@ -1,7 +1,10 @@
 """Render selected sections for reading: heading set apart, paragraphs flowed.
 
-Plain-text sources are re-flowed (hard line breaks joined) and wrapped to the
-console width; Markdown sources are rendered as Markdown by Rich.
+Plain-text sources are re-flowed (hard line breaks joined, justified spacing
+and groff hyphenation undone) and wrapped to the console width, paragraph by
+paragraph as :func:`osce_brief.render.pieces` lays them out: code verbatim, list
+items one per line, a man page's option tag over its text. Markdown sources are
+rendered as Markdown by Rich.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from rich.text import Text
 
 from ..model import Document, Section
 from ..sanitize import clean
-from . import flow, safe
+from . import pieces, safe
 from .outline import render_header
 
 
@@ -35,13 +38,17 @@ def render_section(doc: Document, s: Section) -> RenderableType:
             body = doc.source[paras[0].start : paras[-1].end]
             parts.append(Markdown(clean(body), hyperlinks=False))
         return Group(*parts)
+    from rich.padding import Padding
+
     for p in s.paragraphs:
         if p.kind == "meta":
             continue
-        if p.kind == "text":
-            parts.append(safe(flow(p.text)))
-        else:
-            parts.append(safe(p.text))
+        for indent, body, wrap in pieces(doc.source, p, doc.format):
+            t = safe(body)
+            if not wrap and doc.format == "text":  # verbatim lines: cut, never re-wrapped
+                t.no_wrap = True
+                t.overflow = "fold"
+            parts.append(Padding(t, (0, 0, 0, indent)) if indent else t)
         parts.append(Text(""))
     return Group(*parts)
 
@@ -79,13 +86,18 @@ def plain_sections(doc: Document, sections: list[Section], width: int | None = N
         for p in s.paragraphs:
             if p.kind == "meta":
                 continue
-            if p.kind == "text" and doc.format != "markdown":
-                body = flow(p.text)
-                if width:
-                    body = textwrap.fill(body, width, break_on_hyphens=False)
-            else:
-                body = p.text
-            out.append(body + "\n\n")
+            if doc.format == "markdown":
+                out.append(p.text + "\n\n")
+                continue
+            done = []
+            for indent, body, wrap in pieces(doc.source, p, doc.format):
+                pad = " " * indent
+                if wrap and width:
+                    body = textwrap.fill(body, width, initial_indent=pad, subsequent_indent=pad, break_on_hyphens=False)
+                elif pad:
+                    body = "\n".join(pad + ln for ln in body.split("\n"))
+                done.append(body)
+            out.append("\n".join(done) + "\n\n")
     return clean("".join(out))
 
 
