@@ -320,6 +320,10 @@ def test_dateline_only_opens_a_paragraph():
         ("43.beta\n - symbolic: folder icons\n - symbolic: package icons\n - fullcolor: drag fixes", "markup"),
         ("Please read the file INSTALL for installation instructions.", "navigation"),
         ("uid=\n    Make all files in the filesystem belong to the given user.", "code"),
+        ("-4      Forces ssh to use IPv4 addresses only.", "code"),
+        (": label\n    Label for b and t commands.", "markup"),
+        ("=      Print the current line number.", "markup"),
+        ("#635612", "markup"),
     ],
 )
 def test_junk_reason(text, reason):
@@ -341,6 +345,8 @@ def test_junk_reason(text, reason):
         "Use -v to print the name of every file, and -q to print nothing at all.",
         "adduser --system takes special care to need a single call in the maintainer scripts.",
         "He said: no.",
+        "$5 million was raised by the town for the new bridge over the river.",
+        "The temperature fell to -5 degrees overnight, the coldest night of the year.",
         "The FHS standard specifies /var/mail as the mail spool, but it also says\n/var/mail may be a\n"
         "symbolic link to another directory, and there is no requirement to move the spool.",
     ],

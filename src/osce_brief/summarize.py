@@ -196,6 +196,8 @@ _MARKUP_LINE = re.compile(
 )
 # "... the following conditions are met:\n1." (a lead-in and the marker of what it introduces)
 _LEAD_IN = re.compile(r":[ \t]*\n[ \t]*(?:\(?[0-9a-zA-Z]{1,3}[.)]|[-*\u2022+])[ \t]*$")
+_WORDISH = re.compile(r"[^\W\d_]{2}")
+_ODD_FIRST = frozenset(":=;|&~^<>{}\\")
 _BRACKETED = re.compile(r"^\[[^\[\]]+\][.:]?$")
 _BULLET_LINE = re.compile(r"^[ \t]*(?:[-*\u2022+]|\d+[.)])[ \t]+\S", re.M)
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w\-]*(?:\s+[\w\-:]+(?:=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`][^\s<>]*))?)*\s*/?>")
@@ -214,7 +216,7 @@ _NAVIGATION = re.compile(
     r"|read[ \t\n]+(?:the[ \t\n]+)?(?:file|manual|documentation|docs|guide|section|chapter|faq|page|readme|install)\b)\b)",
     re.I,
 )
-_PROMPT_LINE = re.compile(r"^[ \t]*(?:\$|%|>>>|#!|C:\\>)[ \t]*\S", re.M)
+_PROMPT_LINE = re.compile(r"^[ \t]*(?:[$%#][ \t]+[a-z./~]|>>>[ \t]|#!/|[A-Z]:\\>)", re.M)
 _CODE_LINE = re.compile(
     r"^[ \t]*(?:(?:const|let|var)[ \t]+[\w$]+[ \t]*=|(?:def|function|class)[ \t]+\w+[ \t]*[(:{]"
     r"|from[ \t]+[\w.]+[ \t]+import\b|import[ \t]+[\w.{}, *]+(?:[ \t]+from\b|;|$)|#include[ \t]*[<\"]|#define[ \t]+\w"
@@ -236,7 +238,7 @@ _PLAIN_TOKEN = re.compile(
 )
 # a character or a shape that no plain word, number or punctuation mark has
 _ODD_CHAR = re.compile(r"[{}<>=|\\^~*#@$&/_+%]|::|->")
-_ODD_OPTION = re.compile(r"(?:^|[\s\[(])--?[^\W\d_]")
+_ODD_OPTION = re.compile(r"(?:^|[\s\[(])--?[^\W_]")
 _ODD_CALL = re.compile(r"\w[(\[]|[)\]]\w")
 
 
@@ -251,7 +253,7 @@ def _has_odd(t: str) -> bool:
     )
 
 
-_OPTION_START = re.compile(r"-{1,2}[A-Za-z][\w\-]*[ \t\n]")
+_OPTION_START = re.compile(r"-{1,2}[A-Za-z0-9][\w\-]*[ \t\n]")
 _STATEMENT_END = re.compile(r"(?:;|\{|\}|\)\s*\{)\s*$")
 
 
@@ -307,6 +309,8 @@ def junk_reason(text: str, markdown: bool = False, line_start: bool = False) -> 
         return "separator"
     if _NAVIGATION.match(t):
         return "navigation"
+    if not _WORDISH.search(t) or t[0] in _ODD_FIRST:
+        return "markup"  # no word at all ("#635612"), or a command character first (": label", "= ...")
     shown = t
     if "](" in shown or "][" in shown or "]:" in shown:
         shown = _LINK_TARGET.sub("]", shown)
