@@ -244,13 +244,25 @@ def _pagerank(seq, pers, window: int, iters: int = 30):
     return r
 
 
-#: Units tokenized per batch (bounds the memory held by token strings).
-_BATCH = 4096
+#: Characters of text tokenized per batch (bounds the memory held by token strings).
+_BATCH_CHARS = 1 << 15
 
 #: Whitespace-delimited tokens that are a break only between two spaces
 #: (``_BREAK``'s ``\s--\s``, ``\s-\s`` and ``\s'\s``).
 _SPACED_BREAKS = frozenset(("--", "-", "'"))
 _ODD_CHARS = re.compile(r"[:/@\\&\[#]|www\.|\.\w")
+
+
+def _batches(units: list[tuple[str, bool]]):
+    """Consecutive slices of ``units`` holding about :data:`_BATCH_CHARS` characters each."""
+    start = size = 0
+    for i, (t, _) in enumerate(units):
+        size += len(t) + 1
+        if size >= _BATCH_CHARS:
+            yield units[start : i + 1]
+            start, size = i + 1, 0
+    if start < len(units):
+        yield units[start:]
 
 
 class _Tokens:
@@ -287,8 +299,7 @@ class _Tokens:
 
         ids, chunk, heading, at_start = [], [], [], []
         n_breaks = 0  # breaks and unit ends so far: chunk ids never repeat
-        for b in range(0, len(units), _BATCH):
-            batch = units[b : b + _BATCH]
+        for batch in _batches(units):
             texts = list(map(first, batch))
             joined = "\n".join(texts)
             if any(h in joined for h in _MARKUP_HINT):
