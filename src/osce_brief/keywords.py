@@ -168,6 +168,10 @@ _SGR = re.compile(r"(?:\^\[)?\[[\d;]*m")
 _URL_TOKEN = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://|\bwww\.[\w\-]+\.|\bmailto:|[\w.+\-]@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
 _ENTITY = re.compile(r"&(?:#\d+|#x[\da-fA-F]+|[A-Za-z]\w*);")
 _PATH = re.compile(r"(?:~|\.{1,2})?/[^/\s]|[^/\s]/[^/\s]*/|/[^/\s]*\.[A-Za-z0-9]{1,5}$")
+# The vocabulary of URLs and markup: never a key phrase or part of one ("HTTP"
+# and "HTML" in capitals are the protocols and the language, and stay).
+_MARKUP_WORDS = frozenset("http https html htm md".split())
+_MARKUP_WORDS_ANY_CASE = frozenset("href src nbsp amp quot mailto www".split())
 _MARKUP_HINT = ("<", "\x1b", "](", "][", ":")
 # a file name ("README.md", "bash.1") and a bug reference ("bgo#123")
 _FILE_NAME = re.compile(
@@ -448,8 +452,12 @@ class _Words:
             proper = np.bincount(nid[up], minlength=N) > np.bincount(nid[~up], minlength=N)
             del mid, up, nid
 
-        # candidate words and their runs
-        cpos = np.flatnonzero(is_content[raw_norm[tok.ids]])
+        # candidate words and their runs (markup words are never candidates)
+        raw_ok = is_content[raw_norm]
+        for i, x in enumerate(surfs):
+            if x in _MARKUP_WORDS or x.lower() in _MARKUP_WORDS_ANY_CASE:
+                raw_ok[i] = False
+        cpos = np.flatnonzero(raw_ok[tok.ids])
         self.raw = tok.ids[cpos]
         new_run = np.ones(len(cpos), dtype=bool)
         new_run[1:] = (cpos[1:] != cpos[:-1] + 1) | (tok.chunk[cpos[1:]] != tok.chunk[cpos[:-1]])
