@@ -2,11 +2,14 @@
 
 The default method is unsupervised and needs nothing from the network:
 
-1. **Candidates.** Every prose sentence; boilerplate is set aside (datelines
-   such as ``(CNN) --`` are trimmed off the start of a sentence, and bylines,
-   calls to action such as "Click here", questions and asides addressed to the
-   reader, authorial signposting such as "let's dive deeper" and very short
-   sentences are skipped while enough other sentences remain).
+1. **Candidates.** Every prose sentence, always whole (only a news dateline
+   such as ``London (CNN) --`` that opens a paragraph is trimmed off). Text
+   that is not prose is never picked (:func:`junk_reason`: code, separator
+   lines, changelog sign-offs, navigation, bare URLs, markup lines, lead-ins
+   ending in ":"); boilerplate is set aside while enough other sentences
+   remain (bylines, calls to action such as "Click here", questions and asides
+   addressed to the reader, authorial signposting such as "let's dive deeper",
+   copyright notices and very short sentences).
 2. **Centrality.** PACSUM-style directed centrality (Zheng & Lapata 2019) over
    TF-IDF cosine similarity between sentences: a sentence scores when later
    sentences elaborate on it and loses when it merely repeats earlier ones.
@@ -15,7 +18,8 @@ The default method is unsupervised and needs nothing from the network:
    lead in each section), added at half weight to the centrality rescaled to
    [0, 1].
 4. **Redundancy.** Maximal Marginal Relevance picks the sentences one by one,
-   penalising similarity to those already picked.
+   penalising similarity to those already picked; a near-duplicate of a picked
+   sentence (60% of its content terms shared) comes only when nothing else is left.
 
 Long documents (books) are summarized hierarchically: each section (or block of
 at most :data:`BLOCK` sentences) is ranked on its own, its best sentences go
