@@ -244,3 +244,16 @@ def test_book_scale_is_linear_and_bounded():
     t = time.perf_counter()
     res = keywords(d, n=10)
     assert res and time.perf_counter() - t < 10  # about 0.3 s here; 40 s before the arrays
+
+
+def test_markup_words_are_never_phrases_but_protocol_names_are():
+    text = (
+        "Requests\n\n"
+        "The href property holds the whole link, and the http module sends the HTTP request. "
+        "Every HTTP request has headers; the href property and the src attribute are strings. "
+        "An HTTP request may carry a body, and the http module parses the HTTP response."
+    )
+    phrases = _phrases(text)
+    assert any("HTTP" in p for p in phrases)
+    for p in phrases:
+        assert not re.search(r"\b(?:href|src|http|https|html|www)\b", p), phrases

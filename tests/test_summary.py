@@ -320,6 +320,10 @@ def test_dateline_only_opens_a_paragraph():
         ("43.beta\n - symbolic: folder icons\n - symbolic: package icons\n - fullcolor: drag fixes", "markup"),
         ("Please read the file INSTALL for installation instructions.", "navigation"),
         ("uid=\n    Make all files in the filesystem belong to the given user.", "code"),
+        ("-4      Forces ssh to use IPv4 addresses only.", "code"),
+        (": label\n    Label for b and t commands.", "markup"),
+        ("=      Print the current line number.", "markup"),
+        ("#635612", "markup"),
     ],
 )
 def test_junk_reason(text, reason):
@@ -341,6 +345,8 @@ def test_junk_reason(text, reason):
         "Use -v to print the name of every file, and -q to print nothing at all.",
         "adduser --system takes special care to need a single call in the maintainer scripts.",
         "He said: no.",
+        "$5 million was raised by the town for the new bridge over the river.",
+        "The temperature fell to -5 degrees overnight, the coldest night of the year.",
         "The FHS standard specifies /var/mail as the mail spool, but it also says\n/var/mail may be a\n"
         "symbolic link to another directory, and there is no requirement to move the spool.",
     ],
@@ -410,3 +416,31 @@ def test_only_junk_gives_an_empty_summary():
     d = parse("Build\n\n$ make install\n$ make test\n\n-------------\n\nSee the manual.\n", None, "text")
     assert summarize(d, n=3).sentences == ()
     assert all(not g.sentences for g in by_section(d).sections)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<a " + "b='x' " * 3000,  # an unclosed tag: no exponential backtracking
+        "<a " + "b" * 20000,
+        "a" * 20000 + "@",
+        "a:" * 10000,
+        "-- " + "x " * 10000 + "<a@b",
+        "x " + "[x] " * 5000,
+        "A" * 20000,
+        "a\n" * 10000,
+    ],
+)
+def test_not_prose_checks_are_linear(text):
+    import time
+
+    from osce_brief.keywords import _bare, _unmark
+
+    t = time.perf_counter()
+    junk_reason(text)
+    junk_reason(text, markdown=True, line_start=True)
+    is_filler(text)
+    _unmark(text)
+    for tok in text.split()[:50]:
+        _bare(tok)
+    assert time.perf_counter() - t < 2.0

@@ -15,8 +15,16 @@ No model, no tagger, no data download. The method:
 3. **Phrase scores.** The mean word score scaled by how often the phrase itself
    occurs; the title and headings count as early text.
 4. **No near-duplicates.** A phrase whose words are all in a better phrase
-   ("Lavrov" after "Sergey Lavrov", or the reverse) or that differs from one only
-   by inflection is skipped.
+   ("Lavrov" after "Sergey Lavrov", or the reverse), that differs from one only
+   by inflection, that overlaps one by two words (two pieces of one longer
+   name) or whose word three better phrases already hold is skipped.
+
+URLs, mail addresses, paths, file names, bug references, HTML tags and
+entities, Markdown link targets, terminal escapes and changelog sign-offs are
+cut out of the text first (they count as breaks), so no key phrase is a piece
+of markup. The counting runs on numpy arrays of word ids: each distinct
+whitespace-delimited token is cut into words once, and phrases are counted by
+sorting, so a book takes about a second.
 
 Example:
     >>> from osce_brief import load
@@ -171,9 +179,13 @@ def _units(doc: Document) -> list[tuple[str, bool]]:
 # ("https", "www", "href", "0m", "var" of /var/mail) becomes a key phrase.
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_]?)")
 _SGR = re.compile(r"(?:\^\[)?\[[\d;]*m")
-_URL_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://|\bwww\.[\w\-]+\.|\bmailto:|[\w.+\-]@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
+_URL_TOKEN = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://|\bwww\.[\w\-]+\.|\bmailto:|[\w.+\-]@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
 _ENTITY = re.compile(r"&(?:#\d+|#x[\da-fA-F]+|[A-Za-z]\w*);")
 _PATH = re.compile(r"(?:~|\.{1,2})?/[^/\s]|[^/\s]/[^/\s]*/|/[^/\s]*\.[A-Za-z0-9]{1,5}$")
+# The vocabulary of URLs and markup: never a key phrase or part of one ("HTTP"
+# and "HTML" in capitals are the protocols and the language, and stay).
+_MARKUP_WORDS = frozenset("http https html htm md".split())
+_MARKUP_WORDS_ANY_CASE = frozenset("href src nbsp amp quot mailto www".split())
 _MARKUP_HINT = ("<", "\x1b", "](", "][", ":")
 # a file name ("README.md", "bash.1") and a bug reference ("bgo#123")
 _FILE_NAME = re.compile(
@@ -182,7 +194,7 @@ _FILE_NAME = re.compile(
 )
 _BUG_REF = re.compile(r"[A-Za-z]+#\d+")
 # the label of a reference: "Closes: #123", "LP: #123", "See-also: <https://...>"
-_REF_LABEL = re.compile(r"[\w\-]+:[ \t]*(?=#\d|<?[A-Za-z][\w+.\-]*://|<[^<>\s]+@)")
+_REF_LABEL = re.compile(r"(?<![\w\-])[\w\-]+:[ \t]*(?=#\d|<?[A-Za-z][\w+.\-]*://|<[^<>\s]+@)")
 
 
 def _unmark(text: str) -> str:
@@ -250,13 +262,25 @@ def _pagerank(seq, pers, window: int, iters: int = 30):
     return r
 
 
-#: Units tokenized per batch (bounds the memory held by token strings).
-_BATCH = 4096
+#: Characters of text tokenized per batch (bounds the memory held by token strings).
+_BATCH_CHARS = 1 << 15
 
 #: Whitespace-delimited tokens that are a break only between two spaces
 #: (``_BREAK``'s ``\s--\s``, ``\s-\s`` and ``\s'\s``).
 _SPACED_BREAKS = frozenset(("--", "-", "'"))
 _ODD_CHARS = re.compile(r"[:/@\\&\[#]|www\.|\.\w")
+
+
+def _batches(units: list[tuple[str, bool]]):
+    """Consecutive slices of ``units`` holding about :data:`_BATCH_CHARS` characters each."""
+    start = size = 0
+    for i, (t, _) in enumerate(units):
+        size += len(t) + 1
+        if size >= _BATCH_CHARS:
+            yield units[start : i + 1]
+            start, size = i + 1, 0
+    if start < len(units):
+        yield units[start:]
 
 
 class _Tokens:
@@ -293,8 +317,7 @@ class _Tokens:
 
         ids, chunk, heading, at_start = [], [], [], []
         n_breaks = 0  # breaks and unit ends so far: chunk ids never repeat
-        for b in range(0, len(units), _BATCH):
-            batch = units[b : b + _BATCH]
+        for batch in _batches(units):
             texts = list(map(first, batch))
             joined = "\n".join(texts)
             if any(h in joined for h in _MARKUP_HINT):
@@ -443,8 +466,12 @@ class _Words:
             proper = np.bincount(nid[up], minlength=N) > np.bincount(nid[~up], minlength=N)
             del mid, up, nid
 
-        # candidate words and their runs
-        cpos = np.flatnonzero(is_content[raw_norm[tok.ids]])
+        # candidate words and their runs (markup words are never candidates)
+        raw_ok = is_content[raw_norm]
+        for i, x in enumerate(surfs):
+            if x in _MARKUP_WORDS or x.lower() in _MARKUP_WORDS_ANY_CASE:
+                raw_ok[i] = False
+        cpos = np.flatnonzero(raw_ok[tok.ids])
         self.raw = tok.ids[cpos]
         new_run = np.ones(len(cpos), dtype=bool)
         new_run[1:] = (cpos[1:] != cpos[:-1] + 1) | (tok.chunk[cpos[1:]] != tok.chunk[cpos[:-1]])

@@ -2,11 +2,14 @@
 
 The default method is unsupervised and needs nothing from the network:
 
-1. **Candidates.** Every prose sentence; boilerplate is set aside (datelines
-   such as ``(CNN) --`` are trimmed off the start of a sentence, and bylines,
-   calls to action such as "Click here", questions and asides addressed to the
-   reader, authorial signposting such as "let's dive deeper" and very short
-   sentences are skipped while enough other sentences remain).
+1. **Candidates.** Every prose sentence, always whole (only a news dateline
+   such as ``London (CNN) --`` that opens a paragraph is trimmed off). Text
+   that is not prose is never picked (:func:`junk_reason`: code, separator
+   lines, changelog sign-offs, navigation, bare URLs, markup lines, lead-ins
+   ending in ":"); boilerplate is set aside while enough other sentences
+   remain (bylines, calls to action such as "Click here", questions and asides
+   addressed to the reader, authorial signposting such as "let's dive deeper",
+   copyright notices and very short sentences).
 2. **Centrality.** PACSUM-style directed centrality (Zheng & Lapata 2019) over
    TF-IDF cosine similarity between sentences: a sentence scores when later
    sentences elaborate on it and loses when it merely repeats earlier ones.
@@ -15,7 +18,8 @@ The default method is unsupervised and needs nothing from the network:
    lead in each section), added at half weight to the centrality rescaled to
    [0, 1].
 4. **Redundancy.** Maximal Marginal Relevance picks the sentences one by one,
-   penalising similarity to those already picked.
+   penalising similarity to those already picked; a near-duplicate of a picked
+   sentence (60% of its content terms shared) comes only when nothing else is left.
 
 Long documents (books) are summarized hierarchically: each section (or block of
 at most :data:`BLOCK` sentences) is ranked on its own, its best sentences go
@@ -196,9 +200,11 @@ _MARKUP_LINE = re.compile(
 )
 # "... the following conditions are met:\n1." (a lead-in and the marker of what it introduces)
 _LEAD_IN = re.compile(r":[ \t]*\n[ \t]*(?:\(?[0-9a-zA-Z]{1,3}[.)]|[-*\u2022+])[ \t]*$")
+_WORDISH = re.compile(r"[^\W\d_]{2}")
+_ODD_FIRST = frozenset(":=;|&~^<>{}\\")
 _BRACKETED = re.compile(r"^\[[^\[\]]+\][.:]?$")
 _BULLET_LINE = re.compile(r"^[ \t]*(?:[-*\u2022+]|\d+[.)])[ \t]+\S", re.M)
-_HTML_TAG = re.compile(r"</?[A-Za-z][\w\-]*(?:\s+[\w\-:]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*\s*/?>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w\-]*(?:\s+[\w\-:]+(?:=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`][^\s<>]*))?)*\s*/?>")
 _SIGNOFF = re.compile(
     r"^[ \t]*--[ \t]+\S[^\n]*<[^<>\s]+@[^<>\s]+>"  # Debian: " -- Name <mail>  date"
     r"|^[ \t]*(?:Signed-off-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by|Co-authored-by|Cc)[ \t]*:"
@@ -214,7 +220,7 @@ _NAVIGATION = re.compile(
     r"|read[ \t\n]+(?:the[ \t\n]+)?(?:file|manual|documentation|docs|guide|section|chapter|faq|page|readme|install)\b)\b)",
     re.I,
 )
-_PROMPT_LINE = re.compile(r"^[ \t]*(?:\$|%|>>>|#!|C:\\>)[ \t]*\S", re.M)
+_PROMPT_LINE = re.compile(r"^[ \t]*(?:[$%#][ \t]+[a-z./~]|>>>[ \t]|#!/|[A-Z]:\\>)", re.M)
 _CODE_LINE = re.compile(
     r"^[ \t]*(?:(?:const|let|var)[ \t]+[\w$]+[ \t]*=|(?:def|function|class)[ \t]+\w+[ \t]*[(:{]"
     r"|from[ \t]+[\w.]+[ \t]+import\b|import[ \t]+[\w.{}, *]+(?:[ \t]+from\b|;|$)|#include[ \t]*[<\"]|#define[ \t]+\w"
@@ -236,7 +242,7 @@ _PLAIN_TOKEN = re.compile(
 )
 # a character or a shape that no plain word, number or punctuation mark has
 _ODD_CHAR = re.compile(r"[{}<>=|\\^~*#@$&/_+%]|::|->")
-_ODD_OPTION = re.compile(r"(?:^|[\s\[(])--?[^\W\d_]")
+_ODD_OPTION = re.compile(r"(?:^|[\s\[(])--?[^\W_]")
 _ODD_CALL = re.compile(r"\w[(\[]|[)\]]\w")
 
 
@@ -251,7 +257,7 @@ def _has_odd(t: str) -> bool:
     )
 
 
-_OPTION_START = re.compile(r"-{1,2}[A-Za-z][\w\-]*[ \t\n]")
+_OPTION_START = re.compile(r"-{1,2}[A-Za-z0-9][\w\-]*[ \t\n]")
 _STATEMENT_END = re.compile(r"(?:;|\{|\}|\)\s*\{)\s*$")
 
 
@@ -307,6 +313,8 @@ def junk_reason(text: str, markdown: bool = False, line_start: bool = False) -> 
         return "separator"
     if _NAVIGATION.match(t):
         return "navigation"
+    if not _WORDISH.search(t) or t[0] in _ODD_FIRST:
+        return "markup"  # no word at all ("#635612"), or a command character first (": label", "= ...")
     shown = t
     if "](" in shown or "][" in shown or "]:" in shown:
         shown = _LINK_TARGET.sub("]", shown)
