@@ -8,7 +8,7 @@ map from each displayed character back to source offsets, so a search hit found
 in the source lands on the right displayed characters, and a sentence found in
 the displayed text has exact source offsets.
 
-The map is a list of segments ``(v, s, vl, sl)``: displayed ``text[v:v+vl]``
+The map is a list of segments ``(v, s, vl, sl)`` (kept in compact arrays): displayed ``text[v:v+vl]``
 comes from ``source[s:s+sl]``. When ``vl == sl`` the characters map one to one;
 otherwise the segment is atomic (an entity reference ``&amp;`` shown as ``&``, a
 line break and indentation shown as one space). Source text between segments is
@@ -20,6 +20,7 @@ segments); it imports nothing beyond the standard library.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 
 
@@ -51,10 +52,7 @@ class Shown:
         piece is atomic. Adjacent one-to-one pieces are merged.
         """
         parts: list[str] = []
-        v: list[int] = []
-        s: list[int] = []
-        vl: list[int] = []
-        sl: list[int] = []
+        v, s, vl, sl = array("q"), array("q"), array("q"), array("q")
         pos = 0
         for text, start, length in pieces:
             n = len(text)
@@ -76,8 +74,14 @@ class Shown:
     def identity(cls, text: str, start: int) -> Shown:
         """``text`` shown as it is in the source, starting at ``start``."""
         if not text:
-            return cls("", [], [], [], [])
-        return cls(text, [0], [start], [len(text)], [len(text)])
+            return cls.empty()
+        n = len(text)
+        return cls(text, array("q", [0]), array("q", [start]), array("q", [n]), array("q", [n]))
+
+    @classmethod
+    def empty(cls) -> Shown:
+        """Nothing displayed."""
+        return cls("", array("q"), array("q"), array("q"), array("q"))
 
     @classmethod
     def join(cls, parts: list[Shown], sep: str = " ") -> Shown:
@@ -172,9 +176,9 @@ class Shown:
         if a <= 0 and b >= len(self.text):
             return self
         if a >= b:
-            return Shown("", [], [], [], [])
+            return Shown.empty()
         k0, k1 = self._seg(a), self._seg(b - 1)
-        v, s, vl, sl = [], [], [], []
+        v, s, vl, sl = array("q"), array("q"), array("q"), array("q")
         for k in range(k0, k1 + 1):
             sv, ss, svl, ssl = self._v[k], self._s[k], self._vl[k], self._sl[k]
             if svl == ssl:

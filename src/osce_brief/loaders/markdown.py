@@ -44,6 +44,8 @@ PREFIX_CHARS = 1_500_000
 PREFIX_LINES = 100_000
 #: ... and at most this many block tokens.
 TOKEN_BUDGET = 150_000
+#: A hostile paragraph longer than mdinline.FAST_CHARS is rendered in chunks of this size.
+_CHUNK = 50_000
 #: Non-prose search units (code lines, table rows) are grouped up to this size.
 UNIT_CHARS = 2_000
 
@@ -645,7 +647,18 @@ class MarkdownInfo:
         return [self.line_span(k + i) for i in range(want)]
 
     def render(self, content: str, l0: int, atx: bool = False, l1: int | None = None):
-        """``(Shown, code ranges, only images)`` of inline ``content`` read from lines ``l0..l1-1``."""
+        """``(Shown, code ranges, only images)`` of inline ``content`` read from lines ``l0..l1-1``.
+
+        Content longer than :data:`mdinline.FAST_CHARS` (a hostile paragraph of
+        megabytes) is rendered in chunks of lines by the linear regex renderer,
+        so that memory stays proportional to the text.
+        """
+        at = None if atx else self._verbatim(content, l0)
+        if not atx and len(content) > mdinline.FAST_CHARS:
+            return self._render_huge(content, l0, l0 if l1 is None else l1, at)
+        if at is not None:  # the content is the source itself (a top-level paragraph)
+            pieces = mdinline.render(_parser(), content, self.env, verbatim=True)
+            return mdinline.view(pieces, mdinline.ContentMap.shifted(at, len(content)))
         lines = self.content_lines(content, l0, l0 if l1 is None else l1)
         if atx:
             s, e, _ = lines[0]
@@ -659,6 +672,53 @@ class MarkdownInfo:
             cmap = mdinline.ContentMap.for_lines(content, self.source, lines, _TRIM)
         pieces = mdinline.render(_parser(), content, self.env)
         return mdinline.view(pieces, cmap)
+
+    def _verbatim(self, content: str, l0: int) -> int | None:
+        """Where ``content`` stands as it is in the source (from the first
+        non-blank of line ``l0``), or None (container markers, indentation or
+        ``\r\n`` in between)."""
+        s, e, _ = self.line_span(l0)
+        src = self.source
+        while s < e and src[s] in " \t":
+            s += 1
+        return s if src.startswith(content, s) else None
+
+    def _render_huge(self, content: str, l0: int, l1: int, at: int | None = None):
+        want = content.count("\n") + 1
+        k = l0
+        src = self.source
+        while l1 - k > want:  # as content_lines: skip lines that trimming emptied
+            a, b, _ = self.line_span(k)
+            if src[a:b].strip(_TRIM + ">"):
+                break
+            k += 1
+        parts: list[Shown] = []
+        code: list[tuple[int, int]] = []
+        only_images = True
+        pos = voff = 0
+        n = len(content)
+        while pos < n:
+            end = content.find("\n", pos + _CHUNK)
+            end = n if end < 0 else end
+            chunk = content[pos:end]
+            nl = chunk.count("\n") + 1
+            if at is not None:
+                cmap = mdinline.ContentMap.shifted(at + pos, len(chunk))
+            else:
+                lines = [self.line_span(k + i) for i in range(nl)]
+                cmap = mdinline.ContentMap.for_lines(chunk, src, lines, _TRIM if end == n else "")
+            pieces = mdinline.render(_parser(), chunk, self.env, fast=True, verbatim=at is not None)
+            shown, c, only = mdinline.view(pieces, cmap)
+            only_images = only_images and only
+            if shown.text:
+                if parts:
+                    voff += 1  # the space that joins two chunks
+                code.extend((a + voff, b + voff) for a, b in c)
+                voff += len(shown.text)
+                parts.append(shown)
+            k += nl
+            pos = end + 1
+        return Shown.join(parts, " "), code, only_images
 
     def heading_view(self, s: int, e: int) -> Shown:
         """The displayed text of the heading at ``source[s:e]`` (ATX or setext)."""
@@ -764,12 +824,15 @@ class MarkdownBlock:
         return self._parts
 
     # -- displayed text
-    def rendered(self):
-        """``(Shown, code ranges, only images)`` of a prose block, cached."""
-        if self._view is None:
-            rec = self.rec
-            self._view = self.info.render(self.info.content(rec) or "", rec.l0, rec.atx, rec.l1)
-        return self._view
+    def rendered(self, keep: bool = True):
+        """``(Shown, code ranges, only images)`` of a prose block (cached when ``keep``)."""
+        if self._view is not None:
+            return self._view
+        rec = self.rec
+        got = self.info.render(self.info.content(rec) or "", rec.l0, rec.atx, rec.l1)
+        if keep:
+            self._view = got
+        return got
 
     def view(self, p: Paragraph) -> Shown | None:
         """The displayed text of a prose part (or of a title heading); None for other kinds."""
@@ -785,11 +848,24 @@ class MarkdownBlock:
         """Sentences of the prose in ``p`` (its items' prose for lists)."""
         if self.rec.kind in ("list", "quote"):
             return tuple(s for q in self.parts(p) for s in q.sentences)
-        if p.kind != "text" or not self.info.content(self.rec):
+        content = self.info.content(self.rec) if p.kind == "text" else None
+        if not content:
             return ()
-        shown, code, only_images = self.rendered()
+        if p.text == content and not mdinline.has_markup(content):
+            # plain prose as it stands in the source: split it as plain text is split
+            from ..segment import sentence_spans
+
+            src = self.info.source
+            return tuple(Sentence(a, b, src[a:b]) for a, b in sentence_spans(src, p.start, p.end))
+        shown, code, only_images = self.rendered(keep=False)  # sentences keep their own maps
         if only_images or not shown.text.strip():
             return ()  # a line of badges is not prose
+        if not code and shown.is_identity() and shown.source_start == p.start and shown.source_end == p.end:
+            # displayed as in the source: split it as plain text is split
+            from ..segment import sentence_spans
+
+            src = self.info.source
+            return tuple(Sentence(a, b, src[a:b]) for a, b in sentence_spans(src, p.start, p.end))
         return mdinline.sentences(shown, code, self.info.source, p.start, p.end)
 
     def words(self, p: Paragraph) -> int:
@@ -873,7 +949,7 @@ class MarkdownBlock:
             if v is None:
                 return None
             a, b = v.shown_span(s, e)
-            return v.slice(a, b) if b > a else Shown("", [], [], [], [])
+            return v.slice(a, b) if b > a else Shown.empty()
         if kind in ("table", "html"):
             lines = self._lines(p)
             k = max(0, bisect_right(lines, (s, s)) - 1)
@@ -930,7 +1006,7 @@ def _html_view(src: str, s: int, e: int) -> Shown:
     # trim blanks at the ends
     t = shown.text
     a, b = len(t) - len(t.lstrip()), len(t.rstrip())
-    return shown.slice(a, b) if b > a else Shown("", [], [], [], [])
+    return shown.slice(a, b) if b > a else Shown.empty()
 
 
 _BLOCK_CLOSE = re.compile(
@@ -971,9 +1047,15 @@ def _leaf_paragraph(info: MarkdownInfo, lf: _Rec) -> Paragraph | None:
     if lf.kind == "text":
         if not lf.content:
             return None
-        shown = blk.rendered()[0]
+        if "\n" not in lf.content and not lf.atx:  # one line: the content ends the line
+            a, b, _ = info.line_span(lf.l0)
+            e = a + len(src[a:b].rstrip(_TRIM))
+            s = e - len(lf.content)
+            if s >= a and src.startswith(lf.content, s):
+                return Paragraph(s, e, lf.content, lf.kind, None, blk)
         lines = info.content_lines(lf.content, lf.l0, lf.l1)
         if lf.atx:
+            shown = blk.rendered()[0]
             s0 = shown.source_start
             s, e = (s0, shown.source_end) if s0 is not None else info.lines_span(lf.l0, lf.l1)
         else:

@@ -160,16 +160,19 @@ def configure(md) -> None:
 
 
 # ---------------------------------------------------------------- rendering
-def render(md, content: str, env: dict) -> list[tuple[str, int, int, int]]:
+def render(md, content: str, env: dict, fast: bool = False, verbatim: bool = False) -> list[tuple[str, int, int, int]]:
     """Displayed pieces ``(text, start, end, flags)`` of inline ``content``.
 
     Offsets are into ``content``; a piece whose text is as long as its span maps
     one to one. Flags: :data:`CODE` (a code span), :data:`IMAGE` (alt text).
+    ``fast`` (or content over :data:`FAST_CHARS`) uses :func:`fast_render`.
+    ``verbatim`` (the content is one stretch of the source): a bare line break
+    may stay inside a piece, shown as a space (fewer pieces for huge text).
     """
     if not _MARKUP_CHARS.search(content):
-        return plain_render(content)
-    if len(content) > FAST_CHARS:
-        return fast_render(content)
+        return plain_render(content, verbatim)
+    if fast or len(content) > FAST_CHARS:
+        return fast_render(content, verbatim)
     from markdown_it.rules_inline import StateInline
 
     tokens: list = []
@@ -230,12 +233,27 @@ def _code_piece(t, src: str, s: int, e: int, base: int, flags: int, out: list) -
 # plain text with line breaks.
 _MARKUP_CHARS = re.compile(r"[\\`*_~\[<&]")
 _BREAK = re.compile(r" *\n[ \t]*")
+_WIDE_BREAK = re.compile(r" +\n[ \t]*|\n[ \t]+")  # a line break with blanks around it
 
 
-def plain_render(content: str) -> list[tuple[str, int, int, int]]:
+def has_markup(content: str) -> bool:
+    """True when ``content`` may hold an inline construct (else it is plain text)."""
+    return _MARKUP_CHARS.search(content) is not None
+
+
+def plain_render(content: str, verbatim: bool = False) -> list[tuple[str, int, int, int]]:
     """Pieces of content without markup: its lines, a space for each line break."""
     out: list[tuple[str, int, int, int]] = []
     pos = 0
+    if verbatim:
+        for m in _WIDE_BREAK.finditer(content):
+            if m.start() > pos:
+                out.append((content[pos : m.start()].replace("\n", " "), pos, m.start(), 0))
+            out.append((" ", m.start(), m.end(), 0))
+            pos = m.end()
+        if pos < len(content):
+            out.append((content[pos:].replace("\n", " "), pos, len(content), 0))
+        return out
     for m in _BREAK.finditer(content):
         if m.start() > pos:
             out.append((content[pos : m.start()], pos, m.start(), 0))
@@ -247,8 +265,7 @@ def plain_render(content: str) -> list[tuple[str, int, int, int]]:
 
 
 # A linear approximation for huge inline content.
-_FAST = re.compile(
-    r"(?=[`!\[<&\\*_~\n])(?:"  # cheap test: only these characters start a construct
+_FAST_PARTS = (
     r"(?P<run>\[+(?=\[)|!+(?=!))"  # all but the last of a run of [ (a flood) is plain text
     r"|(?P<code>(?P<ticks>`+)(?P<ctext>.+?)(?P=ticks))"
     r"|!?\[(?P<ltext>[^\[\]\n]{0,1000})\](?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)|\[[^\[\]\n]{0,1000}\])?"
@@ -256,25 +273,29 @@ _FAST = re.compile(
     r"|(?P<tag></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->)"
     r"|(?P<ent>&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});)"
     r"|\\(?P<esc>[!-/:-@\[-`{-~])"
-    r"|(?P<em>(?<![\w*_~])[*_~]{1,3}(?=\w)|(?<=\w)[*_~]{1,3}(?![\w*_~]))"
-    r"|(?P<nl>\n[ \t]*))",
-    re.S,
 )
+# A cheap test first: only these characters start a construct. Emphasis markers are
+# left as they are (a flood of them would make millions of pieces).
+_FAST = re.compile(r"(?=[`!\[<&\\\n])(?:" + _FAST_PARTS + r"|(?P<nl>\n[ \t]*))", re.S)
+# The same for text that is one stretch of the source: a bare line break stays in the text.
+_FAST_VERBATIM = re.compile(r"(?=[`!\[<&\\\n])(?:" + _FAST_PARTS + r"|(?P<nl>\n[ \t]+))", re.S)
 
 
-def fast_render(content: str) -> list[tuple[str, int, int, int]]:
-    """A regex rendering of ``content``: code spans, links, images, autolinks,
-    tags, entities, escapes, emphasis markers and line breaks, in linear time."""
+def fast_render(content: str, verbatim: bool = False) -> list[tuple[str, int, int, int]]:
+    """A regex rendering of ``content`` in linear time, for huge paragraphs: code
+    spans, links, images, autolinks, tags, entities, escapes and line breaks
+    (emphasis markers are left in the text)."""
     import html
 
     out: list[tuple[str, int, int, int]] = []
     pos = 0
-    for m in _FAST.finditer(content):
+    for m in (_FAST_VERBATIM if verbatim else _FAST).finditer(content):
         g = m.lastgroup
         if g == "run":
             continue  # plain text: it goes out with the text before the next construct
         if m.start() > pos:
-            out.append((content[pos : m.start()], pos, m.start(), 0))
+            text = content[pos : m.start()]
+            out.append((text.replace("\n", " ") if verbatim else text, pos, m.start(), 0))
         if m.group("code") is not None:
             a, b = m.span("ctext")
             out.append((content[a:b].replace("\n", " "), a, b, CODE))
@@ -293,7 +314,8 @@ def fast_render(content: str) -> list[tuple[str, int, int, int]]:
             out.append((" ", m.start(), m.end(), 0))
         pos = m.end()
     if pos < len(content):
-        out.append((content[pos:], pos, len(content), 0))
+        text = content[pos:]
+        out.append((text.replace("\n", " ") if verbatim else text, pos, len(content), 0))
     return out
 
 
