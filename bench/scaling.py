@@ -7,11 +7,19 @@ linear, about 4.0 would be quadratic).
 Shapes: many headings (up to 50,000 heading lines), one huge line (up to 10 MB),
 many tiny paragraphs.
 
-Usage: python bench/scaling.py [-n RUNS] [--commands outline,show,...]
+``--markdown`` instead runs every command once on hostile Markdown shapes of
+about 10 MB (issue #13.6) and prints wall time and peak memory (the child's
+maximum resident set size): an unclosed code fence of short lines, a table, a
+flood of ``[``, 22 MB of unclosed front matter, 50,000 headings, list items,
+tiny paragraphs, emphasis markers and a 60-level list. Targets: every command
+<= 20 s and <= 1 GB; ``outline`` on 1 MB of ``[`` <= 5 s.
+
+Usage: python bench/scaling.py [-n RUNS] [--commands outline,show,...] [--markdown [--shapes a,b]]
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -42,7 +50,69 @@ def run(cmd: list[str]) -> float:
     return time.perf_counter() - t0
 
 
+MB = 1_000_000
+
+
+def markdown_shapes() -> dict[str, bytes]:
+    """Hostile Markdown inputs of about 10 MB (22 MB for the front matter)."""
+    return {
+        "fence": b"```\n" + b"x = 1\n" * (10 * MB // 6),
+        "table": b"| a | b |\n|---|---|\n" + b"| 1 | two |\n" * (10 * MB // 12),
+        "brackets-1MB": b"[" * MB,
+        "brackets": b"[" * (10 * MB),
+        "bracket-lines": b"[\n" * (5 * MB),
+        "front-22MB": b"---\n" + b"key: value\n" * (22 * MB // 11),
+        "headings": b"".join(b"# Heading %d\n\nBody text for heading %d, a sentence.\n\n" % (i, i) for i in range(50_000)),
+        "items": b"- an item\n" * (10 * MB // 10),
+        "paragraphs": b"".join(b"Short paragraph %d may be here.\n\n" % i for i in range(10 * MB // 34)),
+        "emphasis": b"*a " * (10 * MB // 3),
+        "deep-lists": (b"".join(b"  " * i + b"- item\n" for i in range(60)) + b"\nA paragraph after the list.\n\n") * 3000,
+    }
+
+
+MD_ARGS = {"outline": [], "show": ["all"], "search": ["item"], "summary": [], "keywords": [], "hedges": []}
+
+
+def run_measured(cmd: list[str], timeout: float = 120.0) -> tuple[float, float, int]:
+    """Wall time, peak memory (MB) and exit code of one run (POSIX ``wait4``)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = t0 + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            return float("inf"), usage.ru_maxrss / 1024, -9
+        time.sleep(0.02)
+    return time.perf_counter() - t0, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def main_markdown() -> None:
+    cmds = sys.argv[sys.argv.index("--commands") + 1].split(",") if "--commands" in sys.argv else list(MD_ARGS)
+    shapes = markdown_shapes()
+    if "--shapes" in sys.argv:
+        keep = sys.argv[sys.argv.index("--shapes") + 1].split(",")
+        shapes = {k: v for k, v in shapes.items() if k in keep}
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"{'shape':<14} {'MB':>5}  " + "  ".join(f"{c:>16}" for c in cmds))
+        for name, data in shapes.items():
+            path = Path(tmp) / f"{name}.md"
+            path.write_bytes(data)
+            cells = []
+            for c in cmds:
+                secs, mem, rc = run_measured([*brief(), c, *MD_ARGS[c], str(path)])
+                flag = "" if rc in (0, 1) else "!"
+                cells.append(f"{secs:6.1f}s {mem:5.0f}MB{flag}")
+            print(f"{name:<14} {len(data) / MB:5.1f}  " + "  ".join(f"{x:>16}" for x in cells), flush=True)
+
+
 def main() -> None:
+    if "--markdown" in sys.argv:
+        main_markdown()
+        return
     n = int(sys.argv[sys.argv.index("-n") + 1]) if "-n" in sys.argv else 3
     cmds = sys.argv[sys.argv.index("--commands") + 1].split(",") if "--commands" in sys.argv else list(ARGS)
     with tempfile.TemporaryDirectory() as tmp:

@@ -51,7 +51,7 @@ def squash(s: str) -> str:
 
 # ------------------------------------------------------------------ 1. nothing lost
 def test_html_table_block_is_a_table():
-    out = show((FIXTURES / "fs-excerpt.md").read_text(), "File open constants")
+    out = show((FIXTURES / "fs-render-excerpt.md").read_text(), "File open constants")
     assert "Constant" in out and "Description" in out
     assert re.search(r"O_RDONLY +Flag indicating to open a file for read-only access\.", out)
     assert "O_CREAT flag is set" in squash(out).replace("O_CREATflag", "O_CREAT flag") or "O_CREAT" in out
@@ -90,7 +90,7 @@ def test_long_words_fold_in_every_block():
 
 # ------------------------------------------------------------------ 2. links
 def test_reference_links_resolve_in_every_section():
-    src = (FIXTURES / "fs-excerpt.md").read_text()
+    src = (FIXTURES / "fs-render-excerpt.md").read_text()
     doc = parse(src, "fs.md", "markdown")
     for s in doc.sections:
         out = show(src, str(s.index))
@@ -102,7 +102,7 @@ def test_reference_links_resolve_in_every_section():
 
 
 def test_reference_links_cli(invoke):
-    r = invoke("show", "all", str(FIXTURES / "fs-excerpt.md"))
+    r = invoke("show", "all", str(FIXTURES / "fs-render-excerpt.md"))
     assert r.exit_code == 0
     assert "][" not in r.stdout and "[`" not in r.stdout
     assert "Alias of filehandle.writeFile()." in r.stdout

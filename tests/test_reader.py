@@ -164,7 +164,10 @@ def test_markdown_loader():
     kinds = [p.kind for p in doc.sections[0].paragraphs]
     assert kinds == ["text", "code", "table"]
     assert doc.sections[0].paragraphs[1].sentences == ()
-    assert doc.sections[1].paragraphs[0].kind == "list" and doc.sections[1].paragraphs[0].sentences == ()
+    # a list keeps its kind, and its items' prose gives sentences (one item never runs into the next)
+    items = doc.sections[1].paragraphs[0]
+    assert items.kind == "list" and [s.text for s in items.sentences] == ["item one.", "still item", "item two"]
+    assert [q.text for q in items.parts] == ["item one. still item", "item two"]
     # front matter is lead "meta", never body text
     assert doc.lead.paragraphs[0].kind == "meta" and "title:" in doc.lead.paragraphs[0].text
     assert [p.kind for p in doc.lead.paragraphs] == ["meta", "text"]

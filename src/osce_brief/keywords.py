@@ -27,7 +27,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from .model import Document
@@ -135,6 +135,9 @@ _STRUCTURAL = re.compile(
 )
 
 
+_BARE_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+|\S+@\S+\.\w+")
+
+
 def _units(doc: Document) -> list[tuple[str, bool]]:
     """Text units in reading order: (text, is_heading).
 
@@ -155,7 +158,10 @@ def _units(doc: Document) -> list[tuple[str, bool]]:
             t = sent.text
             if ("@" in t or "-by" in t or "urgency=" in t) and _SIGNOFF.search(t):
                 continue  # a changelog sign-off: names, mail addresses and dates
-            out.append((t, False))
+            if sent.view is None:
+                out.append((t, False))
+            else:  # Markdown: the displayed text, without markup or bare URLs
+                out.append((_BARE_URL.sub(" ", sent.shown), False))
     return out
 
 

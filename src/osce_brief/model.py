@@ -12,17 +12,38 @@ from collections.abc import Iterator
 
 #: Paragraph kinds. ``text`` paragraphs are prose and are split into sentences;
 #: ``code``, ``table``, ``list``, ``quote`` (Markdown) and ``meta`` (title, byline,
-#: subtitle, front matter lines) are never split: they hold one sentence-less block.
-PARAGRAPH_KINDS = ("text", "code", "table", "list", "quote", "html", "rule", "meta")
+#: subtitle, front matter lines) are never split: they hold one sentence-less block
+#: (but a Markdown list or quote gives the sentences of the prose inside it, see
+#: :attr:`Paragraph.parts`). ``refs`` (Markdown link-reference definitions) and
+#: ``comment`` (HTML comments) are kept so that nothing is lost, but are never
+#: search passages, sentences or keyword sources.
+PARAGRAPH_KINDS = ("text", "code", "table", "list", "quote", "html", "rule", "meta", "refs", "comment")
+#: Kinds that are kept in the model but never shown as passages or used as prose.
+HIDDEN_KINDS = ("refs", "comment")
 
 
 @record(frozen=True, slots=True)
 class Sentence:
-    """One sentence: ``source[start:end] == text``."""
+    """One sentence: ``source[start:end] == text``.
+
+    Attributes:
+        start: offset of the first character in the source.
+        end: offset after the last character.
+        text: ``source[start:end]``, markup included.
+        view: for Markdown, the displayed text with its map to source offsets
+            (:class:`osce_brief.inline.Shown`); None when the sentence is
+            displayed as it is in the source.
+    """
 
     start: int
     end: int
     text: str
+    view: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def shown(self) -> str:
+        """The sentence as a reader sees it (Markdown markup rendered)."""
+        return self.view.text if self.view is not None else self.text  # type: ignore[attr-defined]
 
 
 @record(frozen=True, slots=True, eq=False)
@@ -37,6 +58,9 @@ class Paragraph:
         presplit: sentences given by the builder; when None (the loaders' case)
             :attr:`sentences` splits the text on first use and caches the result,
             so commands that never look at sentences (outline) never pay for them.
+        markup: the format's meaning of the block (Markdown: a
+            :class:`osce_brief.loaders.markdown.MarkdownBlock`), which gives its
+            parts, sentences, displayed text and search units; None for plain text.
     """
 
     start: int
@@ -44,13 +68,19 @@ class Paragraph:
     text: str
     kind: str = "text"
     presplit: tuple[Sentence, ...] | None = field(default=None, repr=False, compare=False)
+    markup: object = field(default=None, repr=False, compare=False)
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:
-        """The sentences of a ``text`` paragraph (offsets into the source); () otherwise."""
+        """The sentences of a ``text`` paragraph (offsets into the source); () otherwise.
+
+        A Markdown list or quote gives the sentences of the prose inside it.
+        """
         if self.presplit is None:
-            if self.kind != "text":
-                value: tuple[Sentence, ...] = ()
+            if self.markup is not None:
+                value: tuple[Sentence, ...] = self.markup.sentences(self)  # type: ignore[attr-defined]
+            elif self.kind != "text":
+                value = ()
             else:
                 from .segment import sentence_spans
 
@@ -63,6 +93,48 @@ class Paragraph:
     def is_prose(self) -> bool:
         """True for paragraphs made of sentences (not code, tables, lists...)."""
         return self.kind == "text"
+
+    @property
+    def parts(self) -> tuple[Paragraph, ...]:
+        """The units a passage never crosses: each item of a Markdown list (nested
+        ones too), each block of a quote; ``(self,)`` for any other block."""
+        if self.markup is not None:
+            return self.markup.parts(self)  # type: ignore[attr-defined]
+        return (self,)
+
+    @property
+    def shown(self):
+        """The displayed text of a Markdown prose part with its source map
+        (:class:`osce_brief.inline.Shown`), or None (displayed as in the source)."""
+        if self.markup is not None:
+            return self.markup.view(self)  # type: ignore[attr-defined]
+        return None
+
+    @property
+    def words(self) -> int:
+        """Word count; for Markdown only the words a reader sees (no link targets
+        or markup; none in link definitions and comments)."""
+        if self.markup is not None:
+            return self.markup.words(self)  # type: ignore[attr-defined]
+        return len(self.text.split())
+
+    def units(self, unit: str = "sentence") -> list[tuple[int, int]]:
+        """Search units of this part: ``(start, end)`` spans for ``sentence`` or
+        ``paragraph`` units (never crossing the part)."""
+        if self.markup is not None:
+            return self.markup.units(self, unit)  # type: ignore[attr-defined]
+        if unit == "sentence":
+            sents = self.sentences
+            if sents:
+                return [(s.start, s.end) for s in sents]
+        return [(self.start, self.end)]
+
+    def view_span(self, start: int, end: int):
+        """The displayed text of ``source[start:end]`` inside this part, or None
+        when it is displayed as in the source."""
+        if self.markup is not None:
+            return self.markup.view_span(self, start, end)  # type: ignore[attr-defined]
+        return None
 
 
 @record(frozen=True, slots=True, eq=False)
@@ -104,8 +176,8 @@ class Section:
 
     @property
     def words(self) -> int:
-        """Word count of the body (heading excluded)."""
-        return sum(len(p.text.split()) for p in self.paragraphs)
+        """Word count of the body (heading excluded); see :attr:`Paragraph.words`."""
+        return sum(p.words for p in self.paragraphs)
 
 
 @record(frozen=True, eq=False)
@@ -124,6 +196,9 @@ class Document:
         sections: the numbered sections, in document order (index 1..n).
         lead: text before the first heading (title, byline, front matter), or None.
         back: back matter such as a Project Gutenberg licence footer, or None.
+        markup: format data shared by the blocks (Markdown: a
+            :class:`osce_brief.loaders.markdown.MarkdownInfo` with the whole
+            document's link references), or None.
     """
 
     source: str
@@ -136,6 +211,7 @@ class Document:
     sections: tuple[Section, ...] = ()
     lead: Section | None = None
     back: Section | None = None
+    markup: object = field(default=None, repr=False, compare=False)
 
     @property
     def display_path(self) -> str:

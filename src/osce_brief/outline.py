@@ -162,7 +162,7 @@ def outline(doc: Document, depth: int | None = None, auto: bool = False) -> Outl
         OutlineEntry(s.index, s.level, s.title, s.start, s.end, total[s.index - 1], s.parent, children[s.index - 1])
         for s in doc.sections
     ]
-    lead_words = sum(len(p.text.split()) for p in doc.lead.paragraphs if p.kind != "meta") if doc.lead else 0
+    lead_words = sum(p.words for p in doc.lead.paragraphs if p.kind != "meta") if doc.lead else 0
     limit = None
     if depth is None and auto:
         depth = auto_depth(entries)

@@ -319,7 +319,7 @@ def junk_reason(text: str, markdown: bool = False, line_start: bool = False) -> 
     if (odd or "[ " in shown) and (_MARKUP_LINE.search(shown) or ("<" in shown and _HTML_TAG.search(shown))):
         return "markup"
     if ("://" in shown or "www." in shown or "@" in shown) and (_URL.search(shown) or _EMAIL.search(shown)):
-        return "markup"
+        return "link"  # (picked only from documents with almost nothing else: see _candidates)
     if shown.upper() == shown and sum(1 for w in shown.split() if sum(map(str.isupper, w)) >= 2) >= 2:
         return "heading"
     if odd:
@@ -378,6 +378,8 @@ class SummarySentence:
         section_title: that section's heading ("" for the lead).
         position: its index among the document's sentences.
         score: the method's score (higher = more central), for display.
+        shown: the sentence as displayed (Markdown markup rendered), or None
+            when it is displayed as in the source.
     """
 
     text: str
@@ -387,15 +389,20 @@ class SummarySentence:
     section_title: str
     position: int
     score: float = 0.0
+    shown: str | None = None
 
     def to_dict(self) -> dict:
-        """``{text, start, end, section: {index, title}}``."""
-        return {
+        """``{text, start, end, section: {index, title}}``, plus ``shown`` when the
+        displayed text differs from ``text``."""
+        d = {
             "text": self.text,
             "start": self.start,
             "end": self.end,
             "section": {"index": self.section_index, "title": self.section_title},
         }
+        if self.shown is not None and self.shown != self.text:
+            d["shown"] = self.shown
+        return d
 
 
 @dataclass(frozen=True)
@@ -459,6 +466,7 @@ class _Cand:
     text: str
     markdown: bool = False
     line_start: bool = False
+    links_ok: bool = False  # a sentence holding a URL or mail address may be picked
     _filler: bool | None = None
     _junk: bool | None = None
 
@@ -473,7 +481,8 @@ class _Cand:
     def junk(self) -> bool:
         """True when :func:`junk_reason` finds the text is not prose (never picked)."""
         if self._junk is None:
-            self._junk = junk_reason(self.text, self.markdown, self.line_start) is not None
+            why = junk_reason(self.text, self.markdown, self.line_start)
+            self._junk = why is not None and not (why == "link" and self.links_ok)
         return self._junk
 
 
@@ -495,9 +504,11 @@ def _candidates(doc: Document, sections: Sequence[Section] | None) -> list[_Cand
     for sec in sections:
         for para in sec.paragraphs:
             for i, sent in enumerate(para.sentences):
-                cut = dateline_end(sent.text, opens=i == 0)
-                text = sent.text[cut:] if cut else sent.text
-                start = sent.start + cut
+                view = sent.view  # Markdown: rank and filter the displayed text
+                shown = view.text if view is not None else sent.text
+                cut = dateline_end(shown, opens=i == 0)
+                text = shown[cut:] if cut else shown
+                start = sent.start + cut if view is None else (view.source_start_of(cut) if cut else sent.start)
                 # does the sentence start its line? (only blanks before it)
                 j = start - 1
                 while j >= 0 and src[j] in " \t":
@@ -505,6 +516,11 @@ def _candidates(doc: Document, sections: Sequence[Section] | None) -> list[_Cand
                 line_start = cut == 0 and (j < 0 or src[j] == "\n")
                 out.append(_Cand(sent, sec, pos, start, text, markdown, line_start))
                 pos += 1
+    if sum(1 for c in out[:2000] if not c.junk) < 3:
+        # Almost nothing but lines with links (a changelog of "Add X by @a in URL"
+        # items): those are the document's sentences, so they may be picked.
+        for c in out:
+            c.links_ok, c._junk = True, None
     return out
 
 
@@ -909,13 +925,14 @@ def summarize(
         sec = c.section
         out.append(
             SummarySentence(
-                text=c.text,
+                text=c.sent.text[c.start - c.sent.start :],
                 start=c.start,
                 end=c.sent.end,
                 section_index=sec.index,
                 section_title=sec.title,
                 position=c.pos,
                 score=round(s, 4),
+                shown=c.text if c.sent.view is not None else None,
             )
         )
     return Summary(method=method, sentences=tuple(out), candidates=len(cands), path=doc.display_path)

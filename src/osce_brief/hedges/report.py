@@ -24,6 +24,9 @@ class HedgedSentence:
         cues: absolute ``(start, end)`` offsets of the cue words in the source.
         section_index: the section's number (0 for the lead).
         section_title: the section's heading.
+        shown: the sentence as displayed (Markdown markup rendered), or None
+            when it is displayed as in the source.
+        shown_cues: the cues as offsets into ``shown``.
     """
 
     text: str
@@ -33,6 +36,8 @@ class HedgedSentence:
     cues: tuple[tuple[int, int], ...]
     section_index: int
     section_title: str
+    shown: str | None = None
+    shown_cues: tuple[tuple[int, int], ...] = ()
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
@@ -43,6 +48,7 @@ class HedgedSentence:
             "hedged": self.hedged,
             "cues": [[s, e] for s, e in self.cues],
             "section": {"index": self.section_index, "title": self.section_title},
+            **({"shown": self.shown} if self.shown is not None and self.shown != self.text else {}),
         }
 
 
@@ -124,15 +130,25 @@ class HedgeReport:
 PARALLEL_CHARS = 1_000_000
 
 
-def _verdicts(secs: Sequence, model: HedgeModel, weasels: bool) -> list[list[tuple[int, int, tuple]]]:
-    """For each section, ``(start, end, cues)`` of each prose sentence (cues absolute)."""
+def _verdicts(secs: Sequence, model: HedgeModel, weasels: bool) -> list[list[tuple]]:
+    """For each section, ``(start, end, cues)`` of each prose sentence (cues absolute).
+
+    A Markdown sentence is read as displayed: its row is ``(start, end, cues,
+    shown, shown_cues)``, the cues mapped back to source offsets.
+    """
     out = []
     for sec in secs:
         rows = []
         for sent in sec.sentences:
             a = sent.start
-            cues = _cues(sent.text, model, weasels)
-            rows.append((a, sent.end, tuple((a + x, a + y) for x, y in cues) if cues else ()))
+            view = sent.view
+            if view is None:
+                cues = _cues(sent.text, model, weasels)
+                rows.append((a, sent.end, tuple((a + x, a + y) for x, y in cues) if cues else ()))
+            else:
+                cues = _cues(view.text, model, weasels)
+                src_cues = tuple(view.source_span(x, y) for x, y in cues if y > x) if cues else ()
+                rows.append((a, sent.end, src_cues, view.text, tuple(cues) if cues else ()))
         out.append(rows)
     return out
 
@@ -199,13 +215,13 @@ def analyze(doc: Document, model: HedgeModel | None = None, *, weasels: bool = T
     for sec, verdicts in zip(secs, rows):
         n = h = 0
         idx, title = sec.index, sec.title
-        for a, b, cues in verdicts:
+        for a, b, cues, *shown in verdicts:
             n += 1
             if cues:
                 h += 1
-                add(HedgedSentence(src[a:b], a, b, True, cues, idx, title))
+                add(HedgedSentence(src[a:b], a, b, True, cues, idx, title, *shown))
             else:
-                add(HedgedSentence(src[a:b], a, b, False, empty, idx, title))
+                add(HedgedSentence(src[a:b], a, b, False, empty, idx, title, *shown))
         if n or sec.kind == "section":
             profile.append(SectionHedges(sec.index, sec.title, n, h))
     return HedgeReport(doc.display_path, tuple(profile), tuple(out))

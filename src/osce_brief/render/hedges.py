@@ -59,11 +59,14 @@ def highlight(sentence: HedgedSentence, style: str = CUE_STYLE) -> Text:
     lengths.
     """
     base = sentence.start
+    raw = sentence.text
+    cues = sentence.cues
+    if sentence.shown is not None:  # Markdown: the displayed text and its cues
+        base, raw, cues = 0, sentence.shown, sentence.shown_cues
     text = Text()
     spans: list[tuple[int, int]] = []
     pos = 0
-    raw = sentence.text
-    for s, e in sentence.cues:
+    for s, e in cues:
         s, e = max(s - base, pos), min(e - base, len(raw))
         if s >= e:
             continue
@@ -151,7 +154,7 @@ class _SentenceList:
                 yield from label.render(console)
                 yield newline
             if plain_only:
-                plain = clean(flow(s.text))
+                plain = clean(flow(s.shown if s.shown is not None else s.text))
                 if plain.isascii() or not _MAYBE_WIDE.search(plain):
                     # The bullet, then one unstyled segment for all the lines (styles
                     # are dropped anyway); the bullet stays apart because Rich measures
@@ -168,7 +171,7 @@ class _SentenceList:
                     continue
                 text = Text(plain)
             else:
-                text = highlight(s) if self.highlight_cues else safe(flow(s.text))
+                text = highlight(s) if self.highlight_cues else safe(flow(s.shown if s.shown is not None else s.text))
                 plain = text.plain
             narrow = plain.isascii() or not _MAYBE_WIDE.search(plain)
             if narrow and len(plain) <= avail:

@@ -45,7 +45,8 @@ def plain_passages(result, show_path: bool | None = None) -> str:
         head = (clean(p.path) + " " if show_path else "") + clean(section_label(p.section_index, p.section_title))
         if p.score is not None:
             head += f"  score {p.score:.2f}"
-        out.append(f"{head}\n  {clean(flow(p.text))}\n\n")
+        body = p.shown if p.shown is not None else p.text
+        out.append(f"{head}\n  {clean(flow(body))}\n\n")
     out.append(summary_text(result) + "\n")
     return "".join(out)
 

@@ -24,25 +24,37 @@ def passage_text(p: Passage) -> Text:
     """The passage as one flowing Text (line breaks joined, see
     :func:`~osce_brief.render.flow`), hits highlighted.
 
-    The text between and inside hits is cleaned separately, so the highlight
-    spans stay on the right characters after cleaning.
+    Markdown passages show their displayed text (``p.shown``, markup rendered)
+    with the hits mapped onto it. The text between and inside hits is cleaned
+    separately, so the highlight spans stay on the right characters after
+    cleaning.
     """
+    if p.shown is not None:
+        return highlighted(p.shown, p.shown_hits)
+    return highlighted(p.text, tuple((s - p.start, e - p.start) for s, e in p.hits))
+
+
+def highlighted(text: str, hits, style: str = HIT_STYLE) -> Text:
+    """``text`` flowed and cleaned, with ``hits`` (offsets into ``text``) styled."""
     out = Text()
-    text, hits = flow_spans(p.text, [(s - p.start, e - p.start) for s, e in p.hits])
+    text, hits = flow_spans(text, [(s, e) for s, e in hits])
     pos = 0
     spans: list[tuple[int, int]] = []
     for s, e in hits:
+        s = max(s, pos)
+        if e <= s:
+            continue
         if s > pos:
             out.append(clean(text[pos:s]))
         a = len(out.plain)
-        out.append(clean(text[max(s, pos) : e]))
+        out.append(clean(text[s:e]))
         spans.append((a, len(out.plain)))
-        pos = max(pos, e)
+        pos = e
     if pos < len(text):
         out.append(clean(text[pos:]))
     for a, b in spans:
         if b > a:
-            out.stylize(HIT_STYLE, a, b)
+            out.stylize(style, a, b)
     return out
 
 

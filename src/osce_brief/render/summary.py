@@ -37,24 +37,74 @@ def render_summary(summary: Summary, title: str | None = None, show_sections: bo
     if not summary.sentences:
         parts.append(Text("(nothing to summarize: no prose sentences)", "dim"))
         return Group(*parts)
+    if any(len(s.shown if s.shown is not None else s.text) > LONG for s in summary.sentences):
+        parts.append(_LongRows(summary, show_sections))
+        parts.append(_footer(summary))
+        return Group(*parts)
     table = Table(box=None, show_header=False, pad_edge=False, expand=False)
     table.add_column("tag", justify="right", no_wrap=True)
     table.add_column("sentence", overflow="fold")
     for s in summary.sentences:
-        body = safe(flow(s.text))
+        body = safe(flow(s.shown if s.shown is not None else s.text))
         if show_sections and s.section_title:
             body.append("\n")
             body.append_text(safe(f"— {flow(s.section_title)}", "dim italic"))
         table.add_row(_tag(s), body)
         table.add_row("", "")
     parts.append(table)
-    parts.append(
-        Text(
-            f"{len(summary.sentences)} of {summary.candidates} sentences · {summary.words:,} words · method {summary.method}",
-            "dim",
-        )
-    )
+    parts.append(_footer(summary))
     return Group(*parts)
+
+
+def _footer(summary: Summary) -> Text:
+    return Text(
+        f"{len(summary.sentences)} of {summary.candidates} sentences · {summary.words:,} words · method {summary.method}",
+        "dim",
+    )
+
+
+#: A sentence longer than this (a hostile or unpunctuated text) is laid out by
+#: :class:`_LongRows` instead of a Rich table, which measures text cell by cell.
+LONG = 5_000
+
+
+class _LongRows:
+    """The table's layout (tag, two spaces, wrapped sentence), in linear time."""
+
+    def __init__(self, summary: Summary, show_sections: bool) -> None:
+        self.summary, self.show_sections = summary, show_sections
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        from ..sanitize import clean
+        from .hedges import _MAYBE_WIDE, _breaks
+
+        tags = [_tag(s) for s in self.summary.sentences]
+        wt = max(t.cell_len for t in tags)
+        avail = max(10, options.max_width - wt - 2)
+        pad = Segment(" " * (wt + 2))
+        for s, tag in zip(self.summary.sentences, tags):
+            plain = clean(flow(s.shown if s.shown is not None else s.text))
+            if plain.isascii() or not _MAYBE_WIDE.search(plain):
+                cuts = [0, *_breaks(plain, avail), len(plain)]
+                lines = [plain[cuts[k] : cuts[k + 1]] for k in range(0, len(cuts), 2)]
+            else:  # wide characters: cut by characters, two cells each at most
+                step = max(1, avail // 2)
+                lines = [plain[k : k + step] for k in range(0, len(plain), step)] or [""]
+            yield Segment(" " * (wt - tag.cell_len))
+            yield from tag.render(console)
+            yield Segment("  ")
+            for k, line in enumerate(lines):
+                if k:
+                    yield pad
+                yield Segment(line)
+                yield Segment.line()
+            if self.show_sections and s.section_title:
+                yield pad
+                yield from safe(f"— {flow(s.section_title)}", "dim italic").render(console)
+                yield Segment.line()
+            yield Segment.line()
 
 
 def render_by_section(result: SectionSummary, title: str | None = None) -> RenderableType:
@@ -72,6 +122,6 @@ def render_by_section(result: SectionSummary, title: str | None = None) -> Rende
         head.append_text(safe(flow(g.title), "bold"))
         parts.append(head)
         for s in g.sentences:
-            parts.append(Padding(safe(flow(s.text), "italic"), (0, 0, 0, 2 * max(0, g.level - 1) + 3)))
+            parts.append(Padding(safe(flow(s.shown if s.shown is not None else s.text), "italic"), (0, 0, 0, 2 * max(0, g.level - 1) + 3)))
         parts.append(Text(""))
     return Group(*parts)

@@ -4,6 +4,12 @@ A hit belongs to the *units* it overlaps: sentences of prose paragraphs (or whol
 paragraphs with ``unit="paragraph"``), non-prose blocks (lists, code, title...)
 and heading lines. Matching units grow by ``context`` sentences inside their
 paragraph, and units that overlap or touch are merged into one passage.
+
+Markdown is searched as a reader sees it: each list item (and quote paragraph)
+is a block of its own, code blocks and tables are searched by lines and rows,
+link definitions and HTML comments are never passages, and a hit that lies
+wholly in markup (a link's URL, an HTML tag) does not count. Passages carry the
+displayed text (``shown``) with the hits mapped onto it.
 :class:`_Acc` gathers passages, per-file figures and BM25 statistics over many
 documents (and what a second process found) into a :class:`SearchResult`.
 """
@@ -15,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 
 from ..errors import UsageError
-from ..model import Document, Section
+from ..model import HIDDEN_KINDS, Document, Section
 from ..record import field, record
 from ..segment import merge_spans
 from .query import Query, find_hits
@@ -37,6 +43,9 @@ class Passage:
         text: the passage text.
         hits: ``[start, end)`` source offsets of the matches inside the passage.
         score: BM25 relevance when ranked, else None.
+        shown: the passage as displayed (Markdown markup rendered), or None
+            when it is displayed as in the source.
+        shown_hits: the hits as ``[start, end)`` offsets into ``shown``.
     """
 
     path: str
@@ -48,9 +57,12 @@ class Passage:
     hits: tuple[tuple[int, int], ...]
     score: float | None = None
     tf: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    shown: str | None = field(default=None, compare=False, repr=False)
+    shown_hits: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict:
-        """The JSON object of ``brief search --json``."""
+        """The JSON object of ``brief search --json`` (``shown`` only when the
+        displayed text differs from ``text``)."""
         d = {
             "type": "passage",
             "path": self.path,
@@ -60,6 +72,8 @@ class Passage:
             "text": self.text,
             "hits": [[s, e] for s, e in self.hits],
         }
+        if self.shown is not None and self.shown != self.text:
+            d["shown"] = self.shown
         if self.score is not None:
             d["score"] = round(self.score, 4)
         return d
@@ -160,7 +174,8 @@ class _Block:
 
 
 def _doc_blocks(doc: Document, sections: Iterable[Section] | None) -> list[_Block]:
-    """Heading lines and paragraphs, in source order: passages never cross them."""
+    """Heading lines and paragraphs (Markdown: their parts), in source order:
+    passages never cross them."""
     blocks: list[_Block] = []
     secs = list(sections) if sections is not None else list(doc.all_sections())
     src = doc.source
@@ -174,13 +189,20 @@ def _doc_blocks(doc: Document, sections: Iterable[Section] | None) -> list[_Bloc
             if he > hs:
                 blocks.append(_Block(hs, he, sec, None))
         for p in sec.paragraphs:
-            blocks.append(_Block(p.start, p.end, sec, p))
+            if p.markup is None:
+                blocks.append(_Block(p.start, p.end, sec, p))
+                continue
+            for q in p.parts:
+                if q.kind not in HIDDEN_KINDS and q.kind != "rule":
+                    blocks.append(_Block(q.start, q.end, sec, q))
     blocks.sort(key=lambda b: b.start)
     return blocks
 
 
 def _block_units(b: _Block, unit: str) -> list[tuple[int, int]]:
     p = b.para
+    if p is not None and p.markup is not None:  # type: ignore[attr-defined]
+        return p.units(unit)  # type: ignore[attr-defined]
     if p is not None and unit == "sentence":
         sents = p.sentences  # type: ignore[attr-defined]
         if sents:
@@ -215,31 +237,62 @@ def _unit_ranges(
     unit: str,
     context: int,
     df: list[int],
-) -> tuple[list[list[int]], list[list[int]]]:
+) -> tuple[list[list[int]], list[dict[int, int]]]:
     """Matching units of one block, grown by ``context`` and merged when they
-    overlap or touch: ``([[lo, hi], ...], term frequencies per unit)``. ``df`` is
-    updated with the units that hold each term."""
+    overlap or touch: ``([[lo, hi], ...], per term {unit index: hits})`` (units
+    without hits left out). ``df`` is updated with the units that hold each term.
+    A merge that would make a passage longer than :data:`MAX_PASSAGE_CHARS`
+    starts a new passage instead (lines of a long code block that all match).
+
+    Only the units that hits fall in are visited, so a block of a million lines
+    (a code block searched line by line) with a few hits costs a few bisections.
+    """
     nterms = len(hits_by_term)
     full = (1 << nterms) - 1
-    tfs: list[list[int]] = []
-    ranges: list[list[int]] = []
-    for ui, (us, ue) in enumerate(units):
-        tf = [sum(1 for _ in _overlapping(hits_by_term[t], term_starts[t], us, ue)) for t in range(nterms)]
+    if not units:
+        return [], [{} for _ in range(nterms)]
+    ustarts = [u[0] for u in units]
+    nunits = len(units)
+    lo_off, hi_off = units[0][0], units[-1][1]
+    tfs: list[dict[int, int]] = []
+    for t in range(nterms):
+        spans, starts = hits_by_term[t], term_starts[t]
+        tf: dict[int, int] = {}
+        k = bisect_left(starts, lo_off)
+        if k > 0 and spans[k - 1][1] > lo_off:
+            k -= 1
+        stop = bisect_left(starts, hi_off, k)
+        j = 0
+        for s, e in spans[k:stop]:
+            if j < nunits and units[j][1] <= s:
+                j = bisect_right(ustarts, s, j) - 1
+                if j < 0 or units[j][1] <= s:
+                    j += 1
+            m = j
+            while m < nunits and units[m][0] < e:
+                tf[m] = tf.get(m, 0) + 1
+                m += 1
+        df[t] += len(tf)
         tfs.append(tf)
-        mask = 0
-        for t in range(nterms):
-            if tf[t]:
-                mask |= 1 << t
-                df[t] += 1
-        if not mask or not (any_term or mask == full):
-            continue
+    matched = sorted(set().union(*tfs)) if nterms > 1 else sorted(tfs[0])
+    ranges: list[list[int]] = []
+    for ui in matched:
+        if not any_term and nterms > 1:
+            mask = 0
+            for t in range(nterms):
+                if ui in tfs[t]:
+                    mask |= 1 << t
+            if mask != full:
+                continue
         lo, hi = ui, ui
         if unit == "sentence" and context:
-            lo, hi = max(0, ui - context), min(len(units) - 1, ui + context)
+            lo, hi = max(0, ui - context), min(nunits - 1, ui + context)
         if ranges and lo <= ranges[-1][1] + 1:
-            ranges[-1][1] = max(ranges[-1][1], hi)
-        else:
-            ranges.append([lo, hi])
+            if units[hi][1] - units[ranges[-1][0]][0] <= MAX_PASSAGE_CHARS or ranges[-1][1] >= hi:
+                ranges[-1][1] = max(ranges[-1][1], hi)
+                continue
+            lo = ranges[-1][1] + 1
+        ranges.append([lo, hi])
     return ranges, tfs
 
 
@@ -255,6 +308,8 @@ def _passages(
 ) -> _DocPassages:
     blocks = _doc_blocks(doc, sections)
     bstarts = [b.start for b in blocks]
+    if doc.markup is not None:
+        hits_by_term = _shown_hits_only(doc, blocks, bstarts, hits_by_term)
     nterms = len(query.terms)
     term_starts = [[h[0] for h in spans] for spans in hits_by_term]
     # blocks touched by at least one hit
@@ -281,10 +336,13 @@ def _passages(
         for lo, hi in ranges:
             s, e = units[lo][0], units[hi][1]
             hs = tuple((max(a, s), min(c, e)) for a, c in _overlapping(all_hits, hit_starts, s, e))
-            tf = [sum(tfs[k][t] for k in range(lo, hi + 1)) for t in range(nterms)]
+            tf = [sum(tfs[t].get(k, 0) for k in range(lo, hi + 1)) for t in range(nterms)]
             sec = b.section
             total_hits += len(hs)
-            out.append(Passage(path, sec.index, sec.title, s, e, src[s:e], hs, None, tuple(tf)))
+            shown, shown_hits = None, ()
+            if doc.markup is not None:
+                shown, shown_hits = _shown(doc, b, s, e, hs)
+            out.append(Passage(path, sec.index, sec.title, s, e, src[s:e], hs, None, tuple(tf), shown, shown_hits))
     n_units = unit_chars = 0
     if stats:
         for b in blocks:
@@ -292,6 +350,89 @@ def _passages(
                 n_units += 1
                 unit_chars += ue - us
     return _DocPassages(out, total_hits, n_units, unit_chars, df)
+
+
+def _block_view(doc: Document, b: _Block, s: int, e: int):
+    """The displayed text of ``source[s:e]`` in block ``b`` (None: as in the source)."""
+    if b.para is None:
+        return doc.markup.heading_view(b.start, b.end)  # type: ignore[attr-defined]
+    return b.para.view_span(s, e)  # type: ignore[attr-defined]
+
+
+def _shown_hits_only(doc: Document, blocks: list[_Block], bstarts: list[int],
+                     hits_by_term: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
+    """Markdown: the hits a reader can see (not inside a link target, a tag, a
+    link definition, a comment or fence markers). Hits are taken block by block;
+    in a code block every hit between its fence lines is seen."""
+    checks: dict[int, object] = {}
+
+    def check(i: int):
+        b = blocks[i]
+        p = b.para
+        v = doc.markup.heading_view(b.start, b.end) if p is None else p.shown  # type: ignore[attr-defined]
+        if v is not None:  # prose: seen when it maps onto displayed characters
+            return lambda s, e: (lambda a, c: c > a)(*v.shown_span(s, e))
+        units = _block_units(b, "sentence")  # code lines (fences left out), table rows, HTML elements
+        ustarts = [u[0] for u in units]
+        if p.kind not in ("table", "html") and not (p.kind == "meta" and p.markup is not None):  # type: ignore[union-attr]
+            return (units[0][0], units[-1][1]) if units else (0, 0)
+        views: dict[tuple[int, int], object] = {}
+
+        def seen(s: int, e: int) -> bool:
+            for u in _overlapping(units, ustarts, s, e):
+                uv = views.get(u)
+                if u not in views:
+                    uv = views[u] = p.view_span(*u)  # type: ignore[union-attr]
+                if uv is None:
+                    return True
+                a, c = uv.shown_span(s, e)  # type: ignore[attr-defined]
+                if c > a:
+                    return True
+            return False
+
+        return seen
+
+    out = []
+    for spans in hits_by_term:
+        starts = [h[0] for h in spans]
+        kept: list[tuple[int, int]] = []
+        k, n = 0, len(spans)
+        while k < n:
+            s = starts[k]
+            i = bisect_right(bstarts, s) - 1
+            if i < 0 or blocks[i].end <= s:
+                nxt = bstarts[i + 1] if i + 1 < len(blocks) else None
+                k = n if nxt is None else max(k + 1, bisect_left(starts, nxt, k))
+                continue
+            k2 = bisect_left(starts, blocks[i].end, k)
+            f = checks.get(i)
+            if f is None:
+                f = checks[i] = check(i)
+            if isinstance(f, tuple):
+                lo, hi = f
+                a = bisect_left(starts, hi, k, k2)
+                j = k
+                while j < a and spans[j][1] <= lo:
+                    j += 1
+                kept.extend(spans[j:a])
+            else:
+                kept.extend(h for h in spans[k:k2] if f(*h))
+            k = k2
+        out.append(kept)
+    return out
+
+
+def _shown(doc: Document, b: _Block, s: int, e: int, hits) -> tuple[str | None, tuple[tuple[int, int], ...]]:
+    """The displayed text of passage ``[s, e)`` and its hits mapped onto it."""
+    v = _block_view(doc, b, s, e)
+    if v is None:
+        return None, ()
+    mapped = []
+    for hs, he in hits:
+        a, c = v.shown_span(hs, he)
+        if c > a:
+            mapped.append((a, c))
+    return v.text, tuple(mapped)
 
 
 def _bm25(passages: list[Passage], n_units: int, unit_chars: int, df: list[int], k1: float = 1.2, b: float = 0.75) -> list[Passage]:
@@ -305,7 +446,8 @@ def _bm25(passages: list[Passage], n_units: int, unit_chars: int, df: list[int],
         length = p.end - p.start
         norm = k1 * (1 - b + b * length / max(avg, 1.0))
         score = sum(idf[t] * tf * (k1 + 1) / (tf + norm) for t, tf in enumerate(p.tf) if tf)
-        scored.append(Passage(p.path, p.section_index, p.section_title, p.start, p.end, p.text, p.hits, score, p.tf))
+        scored.append(Passage(p.path, p.section_index, p.section_title, p.start, p.end, p.text, p.hits, score, p.tf,
+                              p.shown, p.shown_hits))
     order = sorted(range(len(scored)), key=lambda i: -scored[i].score)  # stable: ties keep document order
     return [scored[i] for i in order]
 
@@ -381,6 +523,9 @@ def _search_docs(docs, query, *, unit, context, section, rank, max_passages) -> 
         acc.add_doc(doc, hits)
     return acc.result(rank, max_passages)
 
+
+#: Matching units next to each other are merged into one passage up to this size.
+MAX_PASSAGE_CHARS = 2_500
 
 #: Text kept for "did you mean" suggestions when nothing matches (characters or bytes).
 VOCAB_CHARS = 4_000_000
