@@ -22,29 +22,32 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 MB = 1_000_000
 
 
-def shapes(size: int) -> dict[str, bytes]:
-    """Markdown inputs of about ``size`` bytes (the headings shape is 50,000 headings)."""
+def shapes(size: int) -> dict[str, Callable[[], bytes]]:
+    """Makers of Markdown inputs of about ``size`` bytes (the headings shape is 50,000
+    headings). Each input is made only when measured: a child process starts with
+    its parent's peak memory counted as its own, so the parent stays small."""
     h = b"# T\n\n## S\n\n"
     row = b"| cell one | cell two | cell three |\n"
     return {
-        "fence": h + b"```\n" + b"x = 1\n" * (size // 6),
-        "table": h + b"| a | b | c |\n|---|---|---|\n" + row * (size // len(row)),
-        "headings": b"# T\n\n" + b"".join(b"## Heading %d\n\nBody %d with *emphasis*.\n\n" % (i, i) for i in range(50_000)),
-        "inline": h + b"word and *more* words `x` [l](http://e.com) " * (size // 45),
-        "list": h + b"".join(b"- item %d\n" % i for i in range(size // 12)),
-        "nested": h + b"".join(b"  " * (i % 60) + b"- x\n" for i in range(size // 64)),
-        "quote": h + b"> quoted line here\n" * (size // 19),
-        "html": h + b"<div>\n" + b"<p>para <b>x</b></p>\n" * (size // 21),
-        "htmltable": h + b"<table>\n" + b"<tr><td>a</td><td>b</td></tr>\n" * (size // 31) + b"</table>\n",
-        "longword": h + b"x" * size,
-        "smalltables": h + b"| a | b |\n|---|---|\n| c | d |\n\n" * (size // 30),
-        "paragraphs": h + b"\n\n".join(b"Short paragraph %d may be here." % i for i in range(size // 32)),
-        "brackets": h + b"[" * min(size, MB),
+        "fence": lambda: h + b"```\n" + b"x = 1\n" * (size // 6),
+        "table": lambda: h + b"| a | b | c |\n|---|---|---|\n" + row * (size // len(row)),
+        "headings": lambda: b"# T\n\n" + b"".join(b"## Heading %d\n\nBody %d with *emphasis*.\n\n" % (i, i) for i in range(50_000)),
+        "inline": lambda: h + b"word and *more* words `x` [l](http://e.com) " * (size // 45),
+        "list": lambda: h + b"".join(b"- item %d\n" % i for i in range(size // 12)),
+        "nested": lambda: h + b"".join(b"  " * (i % 60) + b"- x\n" for i in range(size // 64)),
+        "quote": lambda: h + b"> quoted line here\n" * (size // 19),
+        "html": lambda: h + b"<div>\n" + b"<p>para <b>x</b></p>\n" * (size // 21),
+        "htmltable": lambda: h + b"<table>\n" + b"<tr><td>a</td><td>b</td></tr>\n" * (size // 31) + b"</table>\n",
+        "longword": lambda: h + b"x" * size,
+        "smalltables": lambda: h + b"| a | b |\n|---|---|\n| c | d |\n\n" * (size // 30),
+        "paragraphs": lambda: h + b"\n\n".join(b"Short paragraph %d may be here." % i for i in range(size // 32)),
+        "brackets": lambda: h + b"[" * min(size, MB),
     }
 
 
@@ -89,19 +92,26 @@ def parts(path: Path) -> dict:
 
 
 def main() -> None:
+    if "--make" in sys.argv:
+        k = sys.argv.index("--make")
+        name, size, path = sys.argv[k + 1], int(sys.argv[k + 2]), sys.argv[k + 3]
+        Path(path).write_bytes(shapes(size)[name]())
+        return
     size = int(float(sys.argv[sys.argv.index("--mb") + 1]) * MB) if "--mb" in sys.argv else 10 * MB
     chosen = sys.argv[sys.argv.index("--shapes") + 1].split(",") if "--shapes" in sys.argv else None
     print(f"{'shape':<12} {'size':>7} {'wall':>7} {'cpu':>7} {'peak':>8}   {'load cpu':>8} {'layout cpu':>10} {'peak after load':>15} {'after layout':>12}")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, data in shapes(size).items():
+        for name in shapes(size):
             if chosen and name not in chosen:
                 continue
             p = Path(tmp) / f"{name}.md"
-            p.write_bytes(data)
+            # made in a child process: the parent's peak memory would count in every child's
+            subprocess.run([sys.executable, __file__, "--make", name, str(size), str(p)], check=True)
+            n = p.stat().st_size
             wall, cpu, rss = whole(p)
             pr = parts(p)
             print(
-                f"{name:<12} {len(data) / MB:5.1f}MB {wall:6.1f}s {cpu:6.1f}s {rss:6.0f}MB   {pr['load']:7.1f}s {pr['render']:9.1f}s"
+                f"{name:<12} {n / MB:5.1f}MB {wall:6.1f}s {cpu:6.1f}s {rss:6.0f}MB   {pr['load']:7.1f}s {pr['render']:9.1f}s"
                 f" {pr['rss_load']:13.0f}MB {pr['rss_render']:10.0f}MB",
                 flush=True,
             )

@@ -404,7 +404,7 @@ class _Inline:
         self.text = Text(style=style, overflow="fold")
         self.styles: list[str] = []
         self.open_links: list[tuple[str | None, int, bool]] = []  # (href or None, start, autolink)
-        self.html_styles: list[tuple[str, str]] = []
+        self.tail = ""  # the last character added
 
     @property
     def style(self) -> str:
@@ -416,6 +416,15 @@ class _Inline:
             if extra:
                 style = f"{style} {extra}" if style else extra
             self.text.append(clean(s), style or None)
+            self.tail = s[-1]
+
+    def line_break(self) -> None:
+        self.text.append("\n")
+        self.tail = "\n"
+
+    def at_line_start(self) -> bool:
+        """True when nothing, a space or a line break was added last."""
+        return self.tail in ("", " ", "\n")
 
     def push(self, style: str) -> None:
         self.styles.append(style)
@@ -471,7 +480,7 @@ class _Inline:
             return
         closing, name = m.group(1) == "/", m.group(2).lower()
         if name == "br":
-            self.text.append("\n")
+            self.line_break()
         elif name == "img":
             a = _attrs(m.group(3))
             self.image(a.get("alt", ""), a.get("src", ""))
@@ -501,9 +510,9 @@ def inline_text(children, links: bool, style: str = "") -> Text:
         if t == "text":
             b.add(c.content)
         elif t == "softbreak":
-            b.text.append(" ")
+            b.add(" ")
         elif t == "hardbreak":
-            b.text.append("\n")
+            b.line_break()
         elif t == "code_inline":
             b.add(c.content, INLINE_CODE)
         elif t == "em_open":
@@ -573,8 +582,7 @@ class _HtmlReader(HTMLParser):
             return
         tgt = self._target()
         data = re.sub(r"\s+", " ", data)
-        plain = tgt.text.plain
-        if not plain or plain[-1] in " \n":
+        if tgt.at_line_start():
             data = data.lstrip(" ")
         tgt.add(data)
 
@@ -624,7 +632,6 @@ class _HtmlReader(HTMLParser):
                 if t["row"] is None:
                     t["row"] = []
                 t["cell"] = _Inline(self.links)
-                t["header"] = tag == "th"
                 t["cell_th"] = tag == "th"
                 return
             if t["cell"] is not None:
@@ -646,15 +653,13 @@ class _HtmlReader(HTMLParser):
                 self.blocks.append(Rule(style="dim"))
             elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 self.heading = _HEADING_STYLE[int(tag[1])]
-            elif tag == "blockquote":
-                pass
             return
         self._inline_tag(self.cur, tag, a, closing=False)
 
     def _inline_tag(self, tgt: _Inline, tag: str, a: dict, closing: bool) -> None:
         if tag == "br":
             if not closing:
-                tgt.text.append("\n")
+                tgt.line_break()
         elif tag == "img":
             if not closing:
                 tgt.image(a.get("alt", ""), a.get("src", ""))
@@ -696,8 +701,9 @@ class _HtmlReader(HTMLParser):
                 if t["nested"] and self.tables and self.tables[-1]["cell"] is not None:
                     cell = self.tables[-1]["cell"]
                     for row in t["rows"]:
-                        cell.text.append("\n")
+                        cell.line_break()
                         cell.text.append_text(Text(" \u2502 ").join(c for _, c in row))
+                        cell.tail = "x"
                 else:
                     self._emit_table(t["rows"])
                 return
@@ -709,7 +715,7 @@ class _HtmlReader(HTMLParser):
                 return
             if t["cell"] is not None:
                 if tag in _BLOCK_TAGS:
-                    t["cell"].text.append("\n")
+                    t["cell"].line_break()
                 else:
                     self._inline_tag(t["cell"], tag, {}, closing=True)
                 return
