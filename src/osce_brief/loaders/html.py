@@ -80,6 +80,7 @@ class Page:
     elements: int
     deep: bool = False
     used: bool = False  # the article extractor has changed the tree
+    plain: bool = False  # plain lxml elements (not lxml.html's): for the document reader only
 
 
 #: Pages with more elements than this are read as documents: the article
@@ -104,7 +105,12 @@ def read_page(data: bytes | str) -> Page:
         tree, deep = parse_tree_deep(text, html_classes=True)  # as trafilatura wants it
     except Exception:  # lxml gives up on some inputs (an empty document...)
         return Page(text, None, 0)
-    return Page(text, tree, int(tree.xpath("count(//*)")), deep)
+    n = int(tree.xpath("count(//*)"))
+    if n > MAX_ARTICLE_ELEMENTS or deep:  # a document for sure: plain elements walk faster
+        del tree
+        tree, deep2 = parse_tree_deep(text)
+        return Page(text, tree, n, deep or deep2, plain=True)
+    return Page(text, tree, n, deep)
 
 
 # Documentation tools, as they name themselves in <meta name="generator">.
@@ -207,8 +213,10 @@ def _extract_document(page: Page) -> Extraction:
 
     if page.tree is None:
         conv = convert(_escape_page(page.text))
-    elif page.used or page.elements > _REPARSE_ELEMENTS:
-        conv = convert(parse_tree(page.text))
+    elif page.used or (not page.plain and page.elements > _REPARSE_ELEMENTS):
+        page.tree = None  # one tree at a time
+        page.tree, page.plain, page.used = parse_tree(page.text), True, False
+        conv = convert(page.tree)
     else:
         conv = convert(page.tree)
     meta = conv.meta
