@@ -79,6 +79,8 @@ class Page:
     tree: object | None
     elements: int
     deep: bool = False
+    used: bool = False  # the article extractor has changed the tree
+    plain: bool = False  # plain lxml elements (not lxml.html's): for the document reader only
 
 
 #: Pages with more elements than this are read as documents: the article
@@ -100,10 +102,15 @@ def read_page(data: bytes | str) -> Page:
     text = decode_file(data) if isinstance(data, bytes) else data
     text = repair_faulty_html(text, text[:50].lower())
     try:
-        tree, deep = parse_tree_deep(text)
+        tree, deep = parse_tree_deep(text, html_classes=True)  # as trafilatura wants it
     except Exception:  # lxml gives up on some inputs (an empty document...)
         return Page(text, None, 0)
-    return Page(text, tree, int(tree.xpath("count(//*)")), deep)
+    n = int(tree.xpath("count(//*)"))
+    if n > MAX_ARTICLE_ELEMENTS or deep:  # a document for sure: plain elements walk faster
+        del tree
+        tree, deep2 = parse_tree_deep(text)
+        return Page(text, tree, n, deep or deep2, plain=True)
+    return Page(text, tree, n, deep)
 
 
 # Documentation tools, as they name themselves in <meta name="generator">.
@@ -196,10 +203,22 @@ def extract(data: bytes | str, url: str | None = None, page: Page | None = None)
     return found
 
 
-def _extract_document(page: Page) -> Extraction:
-    from .htmldoc import convert
+#: Pages with more elements than this are parsed again into plain lxml elements,
+#: which the document reader walks several times faster.
+_REPARSE_ELEMENTS = 20_000
 
-    conv = convert(page.tree if page.tree is not None else _escape_page(page.text))
+
+def _extract_document(page: Page) -> Extraction:
+    from .htmldoc import convert, parse_tree
+
+    if page.tree is None:
+        conv = convert(_escape_page(page.text))
+    elif page.used or (not page.plain and page.elements > _REPARSE_ELEMENTS):
+        page.tree = None  # one tree at a time
+        page.tree, page.plain, page.used = parse_tree(page.text), True, False
+        conv = convert(page.tree)
+    else:
+        conv = convert(page.tree)
     meta = conv.meta
     author = meta.get("author") or meta.get("dc.creator") or meta.get("dcterms.creator")
     return Extraction(
@@ -243,11 +262,14 @@ def _extract_article(page: Page, url: str | None) -> Extraction:
     trafilatura_extract = _trafilatura()
     from trafilatura.settings import set_date_params
 
-    from .htmldoc import parse_tree_deep
-
-    tree, _ = parse_tree_deep(page.text, html_classes=True)
+    tree = page.tree
+    assert tree is not None
+    page.used = True
     _drop_permalinks(tree)
-    pristine = copy.deepcopy(tree)  # trafilatura changes the tree it is given
+    # htmldate scans the whole page for timestamps, code samples too: on a page
+    # with code, the date is looked for again on a copy without it.
+    has_code = bool(tree.xpath("boolean(//" + " | //".join(_CODE_TAGS) + ")"))
+    pristine = copy.deepcopy(tree) if has_code else None  # trafilatura changes the tree it is given
     try:
         text = trafilatura_extract(
             tree,
@@ -256,16 +278,14 @@ def _extract_article(page: Page, url: str | None) -> Extraction:
             include_comments=False,
             include_tables=True,
             with_metadata=True,
-            date_extraction_params=set_date_params(False),  # unused: see _prose_date
+            date_extraction_params=set_date_params(not has_code),
         )
     except Exception as e:  # trafilatura/lxml failures on odd input
         raise InputError(
             f"cannot extract the article from this page ({type(e).__name__})", "save the article text and give that file"
         ) from None
     fields, body = _split_front_matter(text or "")
-    # htmldate scans the whole page for timestamps, code samples too: the date is
-    # looked for again on a copy of the page without its code.
-    date = _prose_date(pristine, url or fields.get("url"))
+    date = _prose_date(pristine, url or fields.get("url")) if has_code else fields.get("date")
     return Extraction(
         markdown=flatten_deep_lists(body),
         title=fields.get("title"),
@@ -289,6 +309,9 @@ def _drop_permalinks(tree) -> None:
             a.drop_tree()
 
 
+_CODE_TAGS = ("pre", "code", "samp", "kbd", "tt", "textarea", "var")
+
+
 def _prose_date(tree, url: str | None) -> str | None:
     """The page's date by htmldate (markup first, then the text), with code samples taken out first."""
     try:
@@ -296,7 +319,7 @@ def _prose_date(tree, url: str | None) -> str | None:
         from trafilatura.settings import set_date_params
     except ImportError:
         return None
-    for el in list(tree.iter("pre", "code", "samp", "kbd", "tt", "textarea", "var")):
+    for el in list(tree.iter(*_CODE_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()
     try:

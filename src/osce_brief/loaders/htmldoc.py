@@ -493,7 +493,6 @@ class _Writer:
         self.undo: list = []  # per open element: what its end must do
         self.skip = 0
         self.main = 0
-        self.saw_main = False
         # the paragraph being built
         self.inl: list[str] = []
         self.st = _Stats()
@@ -530,7 +529,6 @@ class _Writer:
             role = get("role")
             if tag == "main" or (role and role.lower() == "main"):
                 self.main += 1
-                self.saw_main = True
                 main = True
             else:
                 main = False
@@ -543,7 +541,6 @@ class _Writer:
             main = tag == "main"
             if main:
                 self.main += 1
-                self.saw_main = True
         if self.pre is not None:  # inside <pre>: text only
             if tag == "br":
                 self.pre.append("\n")
