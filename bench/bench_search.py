@@ -17,7 +17,12 @@ ripgrep is needed for the comparisons (``apt-get install ripgrep``); without it
 those rows are skipped. Compiled bytecode is allowed (PYTHONDONTWRITEBYTECODE is
 unset and every command runs once before timing), as on an installed system.
 
-Usage: python bench/bench_search.py [-n RUNS]
+With ``--baseline BRIEF`` (another installation's ``brief``, e.g. the previous
+release in its own venv), every brief command also runs with it, interleaved in the
+same run, and each row shows the baseline's time and the ratio after/before
+(each installation keeps its own pattern cache).
+
+Usage: python bench/bench_search.py [-n RUNS] [--baseline PATH/TO/brief]
 """
 
 from __future__ import annotations
@@ -86,7 +91,7 @@ def measure(*cmds: list[str], n: int) -> list[dict]:
 
 def scanner() -> str:
     """Which scanner the streamed counts use (the fast extra's Hyperscan, or pure Python)."""
-    code = "from osce_brief.accel import hyperscan_module as h; m = h(); print(m.__version__ if m else '')"
+    code = "from osce_brief.search.accel import hyperscan_module as h; m = h(); print(m.__version__ if m else '')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env()).stdout.strip()
     return f"Hyperscan {out} (the fast extra)" if out else "none: pure Python (pip install '.[fast]' for Hyperscan)"
 
@@ -123,6 +128,40 @@ def build_folder() -> int:
     return n
 
 
+BASELINE: list[str] | None = None
+
+
+def with_cache(cmd: list[str], tag: str) -> list[str]:
+    """``cmd`` with a pattern cache of its own (unless it sets one itself)."""
+    return ["env", f"BRIEF_CACHE_DIR=/tmp/brief-bench-cache-{tag}", *cmd]
+
+
+def measure_pair(*cmds: list[str], n: int) -> list[dict]:
+    """As :func:`measure`; with a baseline, brief commands also run with it, interleaved,
+    and each result holds the baseline's figures under ``"base"``."""
+    if BASELINE is None:
+        return measure(*cmds, n=n)
+    brief = brief_cmd()
+    all_cmds: list[list[str]] = []
+    index: list[tuple[int, int | None]] = []
+    for cmd in cmds:
+        k = next((i for i in range(len(cmd) - len(brief) + 1) if cmd[i : i + len(brief)] == brief), None)
+        all_cmds.append(with_cache(cmd, "new") if k is not None else cmd)
+        if k is not None:
+            all_cmds.append(with_cache(cmd[:k] + BASELINE + cmd[k + len(brief) :], "base"))
+            index.append((len(all_cmds) - 2, len(all_cmds) - 1))
+        else:
+            index.append((len(all_cmds) - 1, None))
+    got = measure(*all_cmds, n=n)
+    out = []
+    for a, b in index:
+        m = dict(got[a])
+        if b is not None:
+            m["base"] = got[b]
+        out.append(m)
+    return out
+
+
 def row(name: str, m: dict, ref: dict | None = None, target: str = "") -> None:
     ratio = f"{m['median_s'] / ref['median_s']:6.1f}x" if ref else "       "
     cpu_ratio = f"{m['cpu_s'] / max(ref['cpu_s'], 1e-3):6.1f}x" if ref else "       "
@@ -130,12 +169,23 @@ def row(name: str, m: dict, ref: dict | None = None, target: str = "") -> None:
         f"  {name:<38} {m['median_s']:7.3f} s {ratio} | cpu {m['cpu_s']:6.3f} s {cpu_ratio} | "
         f"peak {m['peak_kb'] / 1024:6.1f} MB  exit {m['exit']}  {target}"
     )
+    base = m.get("base")
+    if base is not None:
+        bratio = f"{base['median_s'] / ref['median_s']:6.1f}x" if ref else "       "
+        if ref and "base" in ref:
+            bratio = f"{base['median_s'] / ref['base']['median_s']:6.1f}x"
+        print(f"  {'  baseline':<38} {base['median_s']:7.3f} s {bratio} | cpu {base['cpu_s']:6.3f} s "
+              f"        | peak {base['peak_kb'] / 1024:6.1f} MB  exit {base['exit']}  "
+              f"(after/before {m['median_s'] / base['median_s']:.2f})")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=5, help="timed runs per command (median reported)")
+    ap.add_argument("--baseline", help="another installation's brief, run interleaved with this one")
     args = ap.parse_args()
+    global BASELINE
+    BASELINE = [args.baseline] if args.baseline else None
     brief = brief_cmd()
     rg = shutil.which("rg")
     print(f"brief: {' '.join(brief)}   ripgrep: {rg or 'missing (rg rows skipped)'}   runs: {args.n}")
@@ -143,17 +193,17 @@ def main() -> None:
           "(wall = median wall time; cpu = median user+sys time, children included)")
 
     print("\n1. bundled article (start-up bound; target search <= 1.2x outline)")
-    outline, search = measure(brief + ["outline"], brief + ["search", "ukraine"], n=args.n)
+    outline, search = measure_pair(brief + ["outline"], brief + ["search", "ukraine"], n=args.n)
     row("brief outline", outline)
     row("brief search ukraine", search, outline, "vs outline")
 
     print("\n2. War and Peace, every Napoleon passage (target <= 1.0 s)")
     if rg:
-        rgwp, wp = measure([rg, "-i", "napoleon", str(WP)], brief + ["search", "napoleon", str(WP)], n=args.n)
+        rgwp, wp = measure_pair([rg, "-i", "napoleon", str(WP)], brief + ["search", "napoleon", str(WP)], n=args.n)
         row("rg -i napoleon", rgwp)
         row("brief search napoleon", wp, rgwp, "vs rg")
     else:
-        (wp,) = measure(brief + ["search", "napoleon", str(WP)], n=args.n)
+        (wp,) = measure_pair(brief + ["search", "napoleon", str(WP)], n=args.n)
         row("brief search napoleon", wp)
 
     print("\n3. 100 MB file (target <= 10x rg -c -i, peak memory <= 3x file size)")
@@ -165,13 +215,13 @@ def main() -> None:
     cold_cmd = ["sh", "-c", 'd=$(mktemp -d) && BRIEF_CACHE_DIR="$d" "$@"; s=$?; rm -rf "$d"; exit $s', "sh", *big_cmd]
     pure_cmd = ["env", "BRIEF_NO_ACCEL=1", *big_cmd]
     if rg:
-        rgbig, big, cold, pure = measure([rg, "-c", "-i", "napoleon", str(BIG)], big_cmd, cold_cmd, pure_cmd, n=args.n)
+        rgbig, big, cold, pure = measure_pair([rg, "-c", "-i", "napoleon", str(BIG)], big_cmd, cold_cmd, pure_cmd, n=args.n)
         row("rg -c -i napoleon", rgbig)
         row("brief search --count napoleon", big, rgbig, "vs rg")
         row("  the same, empty pattern cache", cold, rgbig, "vs rg")
         row("  the same, BRIEF_NO_ACCEL=1", pure, rgbig, "vs rg")
     else:
-        big, cold, pure = measure(big_cmd, cold_cmd, pure_cmd, n=args.n)
+        big, cold, pure = measure_pair(big_cmd, cold_cmd, pure_cmd, n=args.n)
         row("brief search --count napoleon", big)
         row("  the same, empty pattern cache", cold)
         row("  the same, BRIEF_NO_ACCEL=1", pure)
@@ -183,7 +233,7 @@ def main() -> None:
     cmds = [brief + ["search", "-l", "blair", str(FOLDER)], brief + ["search", "-c", "blair", str(FOLDER)],
             brief + ["search", "blair", str(FOLDER)]]
     if rg:
-        rgl, rga, files_l, files_c, files_all = measure(
+        rgl, rga, files_l, files_c, files_all = measure_pair(
             [rg, "-i", "-l", "blair", str(FOLDER)], [rg, "-i", "blair", str(FOLDER)], *cmds, n=args.n)
         row("rg -i -l blair", rgl)
         row("brief search -l blair", files_l, rgl, "vs rg -l")
@@ -192,7 +242,7 @@ def main() -> None:
         row("rg -i blair", rga)
         row("brief search blair (all passages)", files_all, rga, "vs rg")
     else:
-        for name, m in zip(("-l", "-c", "(all passages)"), measure(*cmds, n=args.n)):
+        for name, m in zip(("-l", "-c", "(all passages)"), measure_pair(*cmds, n=args.n)):
             row(f"brief search {name} blair", m)
 
 

@@ -1,4 +1,4 @@
-"""Train the hedge-cue classifier shipped as ``src/osce_brief/hedge_model.json``.
+"""Train the hedge-cue classifier shipped as ``src/osce_brief/hedges/hedge_model.json``.
 
 Usage (from the repository root)::
 
@@ -13,7 +13,7 @@ result is deterministic for a given seed.
 
 Rebuild the shipped weights (the exact command; a few seconds, deterministic)::
 
-    /work/venv/bin/python bench/train_hedges.py   # -> src/osce_brief/hedge_model.json, about 220 KB
+    /work/venv/bin/python bench/train_hedges.py   # -> src/osce_brief/hedges/hedge_model.json, about 220 KB
 
 Steps: (1) a cue lexicon per corpus (``dataset``), then their union; (2) every
 candidate of the training sentences becomes an example, labelled by whether it lies

@@ -5,11 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from osce_brief.cli import app
 from osce_brief.loaders import parse
+
+# CI runs the property tests on a fixed sequence of examples (Hypothesis' advice for
+# CI: no run fails on an example no earlier run met); by hand they explore anew,
+# and BRIEF_PROP_EXAMPLES=2000 explores harder.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "lavrov-blinken-osce-malta.txt"
@@ -42,6 +52,22 @@ def _cache_dir(tmp_path_factory):
         os.environ.pop("BRIEF_CACHE_DIR", None)
     else:
         os.environ["BRIEF_CACHE_DIR"] = old
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_config(tmp_path_factory):
+    """A user's ~/.config/brief/config.toml or $BRIEF_CONFIG never reaches the tests."""
+    import os
+
+    saved = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME", "BRIEF_CONFIG")}
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("xdg-config"))
+    os.environ.pop("BRIEF_CONFIG", None)
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import unicodedata
@@ -10,8 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from osce_brief import accel
-from osce_brief import search as S
+from osce_brief.search import accel
+
+S = importlib.import_module("osce_brief.search")  # the module: `osce_brief.search` is the API function
+from osce_brief.search import bytescan as SB, stream as SS
 
 hs = accel.hyperscan_module()
 needs_hs = pytest.mark.skipif(hs is None, reason="hyperscan is not installed")
@@ -44,15 +47,15 @@ def test_folding_chars_hold_every_character_that_can_fold_into_ascii(tmp_path, m
 def test_no_accel_when_turned_off(monkeypatch):
     monkeypatch.setenv("BRIEF_NO_ACCEL", "1")
     assert accel.hyperscan_module() is None
-    assert S._scanner_for(S._stream_terms(S.compile_query(["napoleon"]))) is None
+    assert SS._scanner_for(SB._stream_terms(S.compile_query(["napoleon"]))) is None
 
 
 def _python_candidates(pl, raw: bytes) -> set[int]:
     hay = raw.lower() if pl.insensitive else raw
-    nonascii = raw.translate(None, S._ASCII_BYTES)
+    nonascii = raw.translate(None, SB._ASCII_BYTES)
     if not nonascii:
         return set()
-    return {m.start() for pat in pl.fuzzy(nonascii) for m in pat.finditer(hay) if S._token_has(raw, m.start(), pl)}
+    return {m.start() for pat in pl.fuzzy(nonascii) for m in pat.finditer(hay) if SB._token_has(raw, m.start(), pl)}
 
 
 _CHARS = st.sampled_from(
@@ -70,39 +73,44 @@ def test_native_candidates_hold_the_python_ones(body, case):
     """Every token in which the pure-Python scan keeps a fuzzy candidate (after the
     token check), the native scan gives a candidate too (maybe on another character)."""
     term, rule = case
-    plans = S._stream_terms(S.compile_query([term], case=rule, exact=True))
+    plans = SB._stream_terms(S.compile_query([term], case=rule, exact=True))
     raw = body.encode()
-    sc = accel.ChunkScanner(hs, plans, S._fold_into)
+    sc = accel.ChunkScanner(hs, plans, SB._fold_into)
     tokens = [m.span() for m in re.finditer(rb"\S+", raw)]
 
     def token(p: int) -> tuple[int, int]:
         return next(t for t in tokens if t[0] <= p < t[1])
 
-    native = {token(p) for p in sc.scan(raw, len(raw))[0][1] if S._token_has(raw, p, plans[0])}
+    native = {token(p) for p in sc.scan(raw, len(raw))[0][1] if SB._token_has(raw, p, plans[0])}
     assert {token(p) for p in _python_candidates(plans[0], raw)} <= native
 
 
 @needs_hs
 def test_anchor_starts_match_find(tmp_path):
-    plans = S._stream_terms(S.compile_query(["Aa"], case="insensitive", exact=True))
+    plans = SB._stream_terms(S.compile_query(["Aa"], case="insensitive", exact=True))
     raw = b"aaa AAa xaA\n\naAaa"
-    sc = accel.ChunkScanner(hs, plans, S._fold_into)
-    assert sc.scan(raw, len(raw))[0][0] == S._anchor_starts(raw.lower(), b"aa", len(raw))
-    assert sc.scan(raw, 10)[0][0] == S._anchor_starts(raw.lower(), b"aa", 10)  # ending by the limit
+    sc = accel.ChunkScanner(hs, plans, SB._fold_into)
+    assert sc.scan(raw, len(raw))[0][0] == SB._anchor_starts(raw.lower(), b"aa", len(raw))
+    assert sc.scan(raw, 10)[0][0] == SB._anchor_starts(raw.lower(), b"aa", 10)  # ending by the limit
+
+
+def _entries(d) -> list[str]:
+    """The compiled databases in a cache directory."""
+    return sorted(x for x in os.listdir(d) if x.startswith("hs-"))
 
 
 @needs_hs
 def test_cache_round_trip_and_damage(tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEF_CACHE_DIR", str(tmp_path))
-    plans = S._stream_terms(S.compile_query(["treaty"]))
-    first = accel.ChunkScanner(hs, plans, S._fold_into)
-    files = os.listdir(tmp_path / "hyperscan")
+    plans = SB._stream_terms(S.compile_query(["treaty"]))
+    first = accel.ChunkScanner(hs, plans, SB._fold_into)
+    files = _entries(tmp_path / "hyperscan")
     assert len(files) == 1
     raw = "The treaty. Tr\u00e9aty and treaties.".encode()
-    again = accel.ChunkScanner(hs, plans, S._fold_into)  # loaded from the cache
+    again = accel.ChunkScanner(hs, plans, SB._fold_into)  # loaded from the cache
     assert again.scan(raw, len(raw)) == first.scan(raw, len(raw))
     (tmp_path / "hyperscan" / files[0]).write_bytes(b"damaged")
-    third = accel.ChunkScanner(hs, plans, S._fold_into)  # compiled again
+    third = accel.ChunkScanner(hs, plans, SB._fold_into)  # compiled again
     assert third.scan(raw, len(raw)) == first.scan(raw, len(raw))
 
 
@@ -111,12 +119,12 @@ def test_cache_is_pruned_and_optional(tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEF_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(accel, "CACHE_FILES", 2)
     for term in ("alpha", "beta", "gamma"):
-        accel.ChunkScanner(hs, S._stream_terms(S.compile_query([term])), S._fold_into)
-    assert len(os.listdir(tmp_path / "hyperscan")) == 2
+        accel.ChunkScanner(hs, SB._stream_terms(S.compile_query([term])), SB._fold_into)
+    assert len(_entries(tmp_path / "hyperscan")) == 2
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     monkeypatch.setenv("BRIEF_CACHE_DIR", str(blocker))  # the cache cannot be written: no error
-    sc = accel.ChunkScanner(hs, S._stream_terms(S.compile_query(["delta"])), S._fold_into)
+    sc = accel.ChunkScanner(hs, SB._stream_terms(S.compile_query(["delta"])), SB._fold_into)
     assert sc.scan(b"delta", 5)[0][0] == [0]
 
 

@@ -23,7 +23,8 @@ from osce_brief import fetch as fetch_mod
 from osce_brief import load
 from osce_brief.errors import ExitCode, InputError
 from osce_brief.loaders import detect_format, parse
-from osce_brief.loaders.html import clean_markdown, is_clutter_heading, looks_like_html
+from osce_brief.loaders import looks_like_html
+from osce_brief.loaders.html import clean_markdown, is_clutter_heading
 
 from .conftest import ROOT, jsonl
 

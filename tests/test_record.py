@@ -71,7 +71,7 @@ def test_a_default_before_a_required_field_is_refused():
 
 
 def test_search_starts_without_dataclasses_or_inspect():
-    code = ("import sys, osce_brief.entry, osce_brief.search, osce_brief.loaders.text, osce_brief.accel;"
+    code = ("import sys, osce_brief.entry, osce_brief.search, osce_brief.loaders.text, osce_brief.search.accel;"
             "print(sorted(m for m in ('dataclasses', 'inspect', 'typing') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
 
 import pytest
 from rich.console import Console
 
 from osce_brief import load, parse
 from osce_brief import parallel
-from osce_brief import search as S
+from osce_brief.search import files as SF, stream as SS
 from osce_brief.errors import ExitCode, UsageError
 from osce_brief.render.search import passage_text, render_passages
 
 from .conftest import WAR_AND_PEACE, build_text, jsonl
+
+S = importlib.import_module("osce_brief.search")  # the module: `osce_brief.search` is the API function
 
 
 def flat(s: str) -> str:
@@ -310,30 +313,32 @@ def test_stream_count_equals_document_count(tmp_path, monkeypatch, terms, kw, wo
     text = _gutenberg_like() * 3
     path = tmp_path / "big.txt"
     path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(S, "_CHUNK", 300)  # many chunks, cut at blank lines
+    monkeypatch.setattr(SS, "_CHUNK", 300)  # many chunks, cut at blank lines
     q = S.compile_query(terms, **{k: v for k, v in kw.items() if k == "regex"})
     opts = {k: v for k, v in kw.items() if k in ("unit", "context")}
-    got = S.count_file(str(path), q, workers=workers, **opts)
+    got = SS.count_file(str(path), q, workers=workers, **opts)
     ref = S.search(terms, [str(path)], **kw)
     assert got == (ref.total_passages, ref.total_hits)
 
 
 @pytest.mark.skipif(not WAR_AND_PEACE.exists(), reason="needs the shared corpus")
 def test_stream_count_war_and_peace(monkeypatch):
-    monkeypatch.setattr(S, "_CHUNK", 1 << 20)
+    monkeypatch.setattr(SS, "_CHUNK", 1 << 20)
     for terms in (["napoleon"], ["prince", "andrew"]):
         q = S.compile_query(terms)
-        ref = S.search(terms, [str(WAR_AND_PEACE)])
-        assert S.count_file(str(WAR_AND_PEACE), q, workers=2) == (ref.total_passages, ref.total_hits)
+        ref = S.search(terms, [str(WAR_AND_PEACE)], raw_text=True)
+        assert SS.count_file(str(WAR_AND_PEACE), q, workers=2, raw_text=True) == (ref.total_passages, ref.total_hits)
+        # with mojibake repair (the default) the file is counted the ordinary way
+        assert SS.count_file(str(WAR_AND_PEACE), q) is None
 
 
 def test_count_command_uses_stream_for_big_files(invoke, tmp_path, monkeypatch):
     path = tmp_path / "big.txt"
     path.write_text(_gutenberg_like() * 5, encoding="utf-8")
-    monkeypatch.setattr(S, "STREAM_THRESHOLD", 1000)
+    monkeypatch.setattr(SF, "STREAM_THRESHOLD", 1000)
     calls = []
-    real = S.count_file
-    monkeypatch.setattr(S, "count_file", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = SS.count_file
+    monkeypatch.setattr(SS, "count_file", lambda *a, **k: calls.append(1) or real(*a, **k))
     r = invoke("search", "--count", "napoleon", str(path))
     assert r.exit_code == 0 and calls
     assert int(r.stdout.strip()) == S.search(["napoleon"], [str(path)]).total_passages
@@ -346,8 +351,8 @@ def test_many_files_in_two_processes_match_one(tmp_path, monkeypatch):
         (tmp_path / f"f{i:02d}.txt").write_text(f"Title {i}\n\n{body or 'Nothing.'}\n", encoding="utf-8")
     (tmp_path / "zz-bad.txt").write_bytes(b"\x00bad")
     one = S.search(["treaty"], [str(tmp_path)], mode="count")
-    monkeypatch.setattr(S, "PARALLEL_FILES", 2)
-    monkeypatch.setattr(S, "SHARED_BLOCK", 2)
+    monkeypatch.setattr(SF, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(SF, "SHARED_BLOCK", 2)
     monkeypatch.setattr(parallel, "second_cpu", lambda: True)
     two = S.search(["treaty"], [str(tmp_path)], mode="count")
     assert one.files == two.files and one.total_passages == two.total_passages and one.total_hits == two.total_hits
@@ -363,8 +368,8 @@ def test_passages_from_two_processes_match_one(tmp_path, monkeypatch, terms, kw)
         (tmp_path / f"f{i:02d}.txt").write_text(f"Title {i}\n\n{body or 'Nothing.'}\n", encoding="utf-8")
     (tmp_path / "zz-bad.txt").write_bytes(b"\x00bad")
     one = S.search(terms, [str(tmp_path)], **kw)
-    monkeypatch.setattr(S, "PARALLEL_FILES", 2)
-    monkeypatch.setattr(S, "SHARED_BLOCK", 2)
+    monkeypatch.setattr(SF, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(SF, "SHARED_BLOCK", 2)
     monkeypatch.setattr(parallel, "second_cpu", lambda: True)
     two = S.search(terms, [str(tmp_path)], **kw)
     assert one == two  # passages (in the same order), files, counts, errors, suggestions
@@ -379,10 +384,10 @@ def test_phrases_and_regex_hits_stop_at_blank_lines(tmp_path, monkeypatch):
     assert _hit_texts(doc, [r"Then\s+end"], regex=True)[0] == []
     path = tmp_path / "p.txt"
     path.write_text(doc.source, encoding="utf-8")
-    monkeypatch.setattr(S, "_CHUNK", 16)
+    monkeypatch.setattr(SS, "_CHUNK", 16)
     for terms, kw in ((["arms control"], {}), ([r"then\s+end", r"arms\s+control"], {"regex": True, "any_term": True})):
         ref = S.search(terms, [str(path)], **kw)
-        assert S.count_file(str(path), S.compile_query(terms, **kw), workers=1) == (ref.total_passages, ref.total_hits)
+        assert SS.count_file(str(path), S.compile_query(terms, **kw), workers=1) == (ref.total_passages, ref.total_hits)
 
 
 def test_empty_directory_is_bad_input(invoke, tmp_path):

@@ -5,6 +5,7 @@ Each property compares the search engine with a plain ``re`` scan of random text
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import unicodedata
@@ -13,8 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from osce_brief import parse
-from osce_brief import search as S
+from osce_brief.search import stream as SS
 from osce_brief.textnorm import fold, fold_str
+
+S = importlib.import_module("osce_brief.search")  # the module: `osce_brief.search` is the API function
+
 
 SETTINGS = settings(max_examples=int(os.environ.get("BRIEF_PROP_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -23,7 +27,7 @@ ascii_term = st.text(alphabet="abcAB", min_size=1, max_size=4)
 
 
 def merged(spans):
-    return S.merge_spans(sorted(spans))
+    return SS.merge_spans(sorted(spans))
 
 
 @SETTINGS
@@ -152,13 +156,13 @@ def test_stream_count_equals_document_count_random(tmp_path_factory, paras, term
     text = "Some title\n\n" + "\n\n".join(paras) + "\n"
     path = tmp_path_factory.mktemp("s") / "doc.txt"
     path.write_text(text, encoding="utf-8")
-    old = S._CHUNK
-    S._CHUNK = 64
+    old = SS._CHUNK
+    SS._CHUNK = 64
     try:
-        got = S.count_file(str(path), S.compile_query(terms), context=context, workers=1)
+        got = SS.count_file(str(path), S.compile_query(terms), context=context, workers=1, raw_text=True)
     finally:
-        S._CHUNK = old
-    ref = S.search(terms, [str(path)], context=context)
+        SS._CHUNK = old
+    ref = S.search(terms, [str(path)], context=context, raw_text=True)
     assert got == (ref.total_passages, ref.total_hits)
 
 

@@ -6,14 +6,17 @@ cuts land everywhere) and compares with building the Document and its passages.
 
 from __future__ import annotations
 
+import importlib
 import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from osce_brief import search as S
-from osce_brief.accel import hyperscan_module
+from osce_brief.search import files as SF, stream as SS
+from osce_brief.search.accel import hyperscan_module
+
+S = importlib.import_module("osce_brief.search")  # the module: `osce_brief.search` is the API function
 
 
 @pytest.fixture(autouse=True, params=["python", "hyperscan"])
@@ -34,13 +37,13 @@ def _both(tmp_path, text: str, terms, chunk: int = 64, workers: int = 1, encodin
     path.write_bytes(text.encode(encoding))
     qkw = {k: v for k, v in kw.items() if k in ("regex", "case", "word", "exact", "any_term")}
     okw = {k: v for k, v in kw.items() if k in ("unit", "context")}
-    old = S._CHUNK
-    S._CHUNK = chunk
+    old = SS._CHUNK
+    SS._CHUNK = chunk
     try:
-        got = S.count_file(str(path), S.compile_query(terms, **qkw), workers=workers, **okw)
+        got = SS.count_file(str(path), S.compile_query(terms, **qkw), workers=workers, raw_text=True, **okw)
     finally:
-        S._CHUNK = old
-    ref = S.search(terms, [str(path)], **kw)
+        SS._CHUNK = old
+    ref = S.search(terms, [str(path)], raw_text=True, **kw)  # the stream reads the text as decoded
     return got, (ref.total_passages, ref.total_hits)
 
 
@@ -111,9 +114,9 @@ def test_two_workers_match_one(tmp_path):
 def test_another_encoding_is_refused_as_in_the_full_path(tmp_path, invoke, monkeypatch):
     path = tmp_path / "latin.txt"
     path.write_bytes("T\n\nUn caf\u00e9 \u00e0 Napol\u00e9on.\n".encode("latin-1") * 50)
-    monkeypatch.setattr(S, "STREAM_THRESHOLD", 100)
-    with pytest.raises(S.InputError, match="not valid UTF-8 at byte 9"):
-        S.count_file(str(path), S.compile_query(["napoleon"]), workers=1)
+    monkeypatch.setattr(SF, "STREAM_THRESHOLD", 100)
+    with pytest.raises(SS.InputError, match="not valid UTF-8 at byte 9"):
+        SS.count_file(str(path), S.compile_query(["napoleon"]), workers=1)
     full = invoke("search", "napoleon", str(path))
     streamed = invoke("search", "--count", "napoleon", str(path))
     assert full.exit_code == streamed.exit_code == 2
@@ -124,12 +127,12 @@ def test_another_encoding_is_refused_as_in_the_full_path(tmp_path, invoke, monke
 def test_first_only_stops_at_a_match(tmp_path):
     path = tmp_path / "d.txt"
     path.write_text("T\n\n" + "nothing here.\n\n" * 50 + "Napoleon.\n", encoding="utf-8")
-    S_CHUNK = S._CHUNK
-    S._CHUNK = 64
+    S_CHUNK = SS._CHUNK
+    SS._CHUNK = 64
     try:
-        got = S.count_file(str(path), S.compile_query(["napoleon"]), first_only=True, workers=1)
+        got = SS.count_file(str(path), S.compile_query(["napoleon"]), first_only=True, workers=1)
     finally:
-        S._CHUNK = S_CHUNK
+        SS._CHUNK = S_CHUNK
     assert got is not None and got[0] >= 1
 
 
@@ -137,7 +140,7 @@ def test_isspace_table_is_complete():
     # the bytes regex of whitespace must know every character str.strip() removes
     import re
 
-    ws = re.compile(S._WS)
+    ws = re.compile(SS._WS)
     for cp in range(0x110000):
         c = chr(cp)
         if 0xD800 <= cp < 0xE000 or c in "\r\n":

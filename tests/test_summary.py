@@ -8,9 +8,9 @@ from rich.console import Console
 from osce_brief import load, parse
 from osce_brief.errors import ExitCode, UsageError
 from osce_brief.render.summary import render_by_section, render_summary
-from osce_brief.summarize import METHODS, by_section, dateline_end, is_filler, summarize
+from osce_brief.summarize import METHODS, by_section, dateline_end, is_filler, junk_reason, summarize
 
-from .conftest import build_doc, jsonl
+from .conftest import ROOT, build_doc, jsonl
 
 FILLER_WORDS = ("guys", "let's", "what do you", "dive deeper", "conversation going")
 
@@ -250,3 +250,197 @@ def test_offsets_property(sentences, n, method):
     assert starts == sorted(starts)
     for x in s.sentences:
         assert d.source[x.start : x.end] == x.text and x.text
+
+
+# ------------------------------------------------------------------ documentation (issue 12.4)
+DOCS = ROOT / "tests" / "fixtures" / "docs"
+
+
+def _whole(doc, s):
+    """``s`` is a whole sentence of ``doc`` (never a cut one)."""
+    starts = {x.start for _, x in doc.sentences()}
+    return doc.source[s.start : s.end] == s.text and s.start in starts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Copyright (C) 2007 Free Software Foundation, Inc. Everyone is permitted to copy this document.",
+        "The Technical Steering Committee (TSC) is the body that decides the project's technical direction.",
+        "Node.js (the runtime) is built on the V8 engine that also powers the browser.",
+    ],
+)
+def test_no_false_dateline(text):
+    assert dateline_end(text) == 0
+    d = parse("A Title\n\n" + text + " It was written by many people over several years in many places.", None, "text")
+    for s in summarize(d, n=2).sentences:
+        assert _whole(d, s), s.text
+
+
+def test_dateline_only_opens_a_paragraph():
+    assert dateline_end("London (CNN) -- The talks ended on Friday.", opens=False) == 0
+    assert dateline_end("(The Hollywood Reporter) The show returns in May.") > 0
+    assert dateline_end("(cnn) the talks ended on friday .") > 0
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        (" -- Jane Maintainer <jane@example.org>  Thu, 25 May 2023 17:54:35 +0200", "signoff"),
+        ("Signed-off-by: Jane Maintainer <jane@example.org>", "signoff"),
+        ("2023-05-01  Jane Maintainer  <jane@example.org>", "signoff"),
+        ("frobnicate (2.3-2) unstable; urgency=low", "signoff"),
+        ("----------------------------------------", "separator"),
+        ("========", "separator"),
+        ("* * * * *", "separator"),
+        ("Next: Installation, Previous: Overview, Up: Top", "navigation"),
+        ("See the manual page for the full list of options.", "navigation"),
+        ("For detailed information, see the documentation of the asynchronous version of this API.", "navigation"),
+        ("Apache License Version 2.0, January 2004 http://www.apache.org/licenses/", "link"),
+        ("For bug reports, write to frob-bugs@example.org with the version you run.", "link"),
+        ("## Installing the tool on a new machine", "markup"),
+        ("| Option | Default | Meaning of the option |", "markup"),
+        ('<a href="https://example.org">the home page</a> has the news.', "markup"),
+        ("TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION", "heading"),
+        ("To build and install it, run the following commands:", "lead-in"),
+        ("$ ./configure --prefix=/usr/local\n$ make && make install", "code"),
+        ("--color[=WHEN], --colour[=WHEN]\n    Surround the matched strings with escape sequences.", "code"),
+        ("--jobs N, -j N\n    Unpack with N worker threads.", "code"),
+        ("const fs = require('node:fs');", "code"),
+        ('Similarly for "install -D file /tmp/a/b/file".', "code"),
+        ("if (err) throw err; console.log(data.toString());", "code"),
+        ("UNIX-style usage\n    tar -A [OPTIONS] ARCHIVE ARCHIVE", "code"),
+        ("-empty File is empty and is either a regular file or a directory.", "code"),
+        ("-anewer reference\n    Time of the last access of the current file is more recent.", "code"),
+        ("git-blame(1)\n    Show what revision and author last modified each line of a file.", "code"),
+        ("TAR_ARCHIVE\n    The name of the archive tar is processing.", "code"),
+        ("Redistribution is permitted provided that the following conditions\nare met:\n1.", "lead-in"),
+        ("[Noteworthy changes in version 2.1.0 (2014-10-03)]", "markup"),
+        ("Version 1.2.8 (2006-12-07)\nVersion 1.2.7 (2004-12-27)\nVersion 1.2.6 (2004-08-25)", "markup"),
+        ("43.beta\n - symbolic: folder icons\n - symbolic: package icons\n - fullcolor: drag fixes", "markup"),
+        ("Please read the file INSTALL for installation instructions.", "navigation"),
+        ("uid=\n    Make all files in the filesystem belong to the given user.", "code"),
+        ("-4      Forces ssh to use IPv4 addresses only.", "code"),
+        (": label\n    Label for b and t commands.", "markup"),
+        ("=      Print the current line number.", "markup"),
+        ("#635612", "markup"),
+    ],
+)
+def test_junk_reason(text, reason):
+    assert junk_reason(text) == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council voted on Tuesday to close the old bridge over the river.",
+        "the council voted on tuesday to close the old bridge , engineers said .",
+        "London (CNN) -- The talks ended without a deal, officials said.",
+        "The F-35 and the A380 were shown at the air show, which drew 150,000 visitors.",
+        "Prices rose 5% to $5.2 billion (about 4.8 billion euros) in the third quarter.",
+        "Returns `true` if the {fs.Dirent} object describes a file system directory.",
+        "To install more versions, use [`pyenv install`](COMMANDS.md#pyenv-install) from the shell.",
+        "The new `globskipdots' shell option forces pathname expansion never to return dot files.",
+        "- Fixed a bug in the parser that lost the last line of a file.",
+        "Use -v to print the name of every file, and -q to print nothing at all.",
+        "adduser --system takes special care to need a single call in the maintainer scripts.",
+        "He said: no.",
+        "$5 million was raised by the town for the new bridge over the river.",
+        "The temperature fell to -5 degrees overnight, the coldest night of the year.",
+        "The FHS standard specifies /var/mail as the mail spool, but it also says\n/var/mail may be a\n"
+        "symbolic link to another directory, and there is no requirement to move the spool.",
+    ],
+)
+def test_not_junk(text):
+    assert junk_reason(text) is None
+    assert junk_reason(text, markdown=True) is None
+
+
+def test_inline_html_is_markup_only_in_plain_text():
+    text = 'The <a href="https://example.org">home page</a> lists every release of the tool.'
+    assert junk_reason(text) == "markup"
+    assert junk_reason(text, markdown=True) is None
+
+
+def test_changelog_summary_has_no_signoffs():
+    d = load(str(DOCS / "changelog.Debian"))
+    s = summarize(d, n=5)
+    assert s.sentences
+    for x in s.sentences:
+        assert _whole(d, x)
+        assert junk_reason(x.text) is None
+        assert "<" not in x.text and "urgency=" not in x.text and not x.text.lstrip().startswith("--")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_readme_summary_is_prose(method):
+    d = load(str(DOCS / "readme.txt"))
+    s = summarize(d, n=6, method=method)
+    assert s.sentences
+    for x in s.sentences:
+        assert _whole(d, x), x.text
+        assert junk_reason(x.text) is None, x.text
+        assert not x.text.rstrip().endswith(":")
+        assert not any(m in x.text for m in ("$ ", "***", "http", "@", "Next:", "--jobs"))
+
+
+def test_term_run_into_its_body_is_not_a_sentence():
+    text = "upgrade\n    upgrade is used to install the newest versions of all packages."
+    assert junk_reason(text, line_start=True) == "heading"
+    assert junk_reason(text) is None  # mid-line: "... the end. It\nwas a cold day" is wrapped prose
+    d = parse(
+        "Title\n\nupgrade\n    upgrade is used to install the newest versions of all the packages.\n\n"
+        "The tool ends here. It\nwas written for a cold day in the valley when the river froze over.",
+        None,
+        "text",
+    )
+    texts = [x.text for x in summarize(d, n=3).sentences]
+    assert not any(t.startswith("upgrade") for t in texts) and any(t.startswith("It") for t in texts)
+
+
+def test_near_duplicates_are_not_picked_together():
+    body = " ".join(
+        f"If --{opt} is provided several times, the last set value will be used." for opt in ("range", "retry", "proxy")
+    )
+    d = parse(
+        "Options\n\n" + body + " The proxy string may name a protocol such as socks5 or https before the host. "
+        "Every option can also be written in the configuration file, one option on each line.",
+        None,
+        "text",
+    )
+    texts = [x.text for x in summarize(d, n=2).sentences]
+    assert sum("several times" in t for t in texts) <= 1, texts
+
+
+def test_only_junk_gives_an_empty_summary():
+    d = parse("Build\n\n$ make install\n$ make test\n\n-------------\n\nSee the manual.\n", None, "text")
+    assert summarize(d, n=3).sentences == ()
+    assert all(not g.sentences for g in by_section(d).sections)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<a " + "b='x' " * 3000,  # an unclosed tag: no exponential backtracking
+        "<a " + "b" * 20000,
+        "a" * 20000 + "@",
+        "a:" * 10000,
+        "-- " + "x " * 10000 + "<a@b",
+        "x " + "[x] " * 5000,
+        "A" * 20000,
+        "a\n" * 10000,
+    ],
+)
+def test_not_prose_checks_are_linear(text):
+    import time
+
+    from osce_brief.keywords import _bare, _unmark
+
+    t = time.perf_counter()
+    junk_reason(text)
+    junk_reason(text, markdown=True, line_start=True)
+    is_filler(text)
+    _unmark(text)
+    for tok in text.split()[:50]:
+        _bare(tok)
+    assert time.perf_counter() - t < 2.0

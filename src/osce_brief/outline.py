@@ -50,7 +50,19 @@ class OutlineEntry:
 
 @dataclass(frozen=True)
 class Outline:
-    """The outline of one document."""
+    """The outline of one document.
+
+    Its JSON form (:meth:`to_dict`, what ``brief outline --json`` prints) is made
+    of its fields, with :attr:`words` and :attr:`sections` as read-only names for
+    :attr:`total_words` and the :meth:`visible` entries.
+
+    Attributes:
+        entries: every heading, in document order.
+        depth: entries deeper than this are not shown (None: all).
+        limit: at most this many rows are shown (None: all).
+        hedged: ``{section index: share of hedged sentences, or None for a
+            section without sentences}`` when asked for (``--hedges``), else None.
+    """
 
     path: str
     title: str | None
@@ -63,6 +75,17 @@ class Outline:
     depth: int | None = None
     limit: int | None = None
     extra: dict = field(default_factory=dict)
+    hedged: dict[int, float | None] | None = None
+
+    @property
+    def words(self) -> int:
+        """Words of the whole document (the ``words`` of the JSON form)."""
+        return self.total_words
+
+    @property
+    def sections(self) -> list[OutlineEntry]:
+        """The entries shown (the ``sections`` of the JSON form): :meth:`visible`."""
+        return self.visible()
 
     @property
     def max_level(self) -> int:
@@ -82,7 +105,13 @@ class Outline:
         return max(0, len(rows) - self.limit)
 
     def to_dict(self) -> dict:
-        """JSON form: ``{path, title, author, subtitle, meta, words, sections: [...]}``."""
+        """JSON form: ``{path, title, author, subtitle, meta, words, lead_words, sections: [...]}``;
+        each section also has ``hedged`` (a share, or null) when :attr:`hedged` is set."""
+        sections = [e.to_dict() for e in self.visible()]
+        if self.hedged is not None:
+            for d in sections:
+                share = self.hedged.get(d["index"])
+                d["hedged"] = round(share, 4) if share is not None else None
         return {
             "path": self.path,
             "title": self.title,
@@ -91,7 +120,7 @@ class Outline:
             "meta": self.meta,
             "words": self.total_words,
             "lead_words": self.lead_words,
-            "sections": [e.to_dict() for e in self.visible()],
+            "sections": sections,
         }
 
 

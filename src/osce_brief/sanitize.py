@@ -3,8 +3,11 @@
 :func:`clean` removes escape sequences (CSI, OSC, DCS, APC, PM, SOS and their 8-bit
 forms) and replaces every other C0/C1 control character, except newline and tab,
 with a visible placeholder. Bidi overrides/isolates are made visible too, so a line
-cannot be reordered on screen. Offsets in JSON always refer to the raw source; only
-what is printed is cleaned.
+cannot be reordered on screen, and so are the invisible bidi marks (U+200E LRM,
+U+200F RLM, U+061C ALM: in a terminal that applies the bidi algorithm one can move
+digits and punctuation across each other) and the line and paragraph separators
+U+2028/U+2029 (a terminal does not break the line there, tools reading the output
+may). Offsets in JSON always refer to the raw source; only what is printed is cleaned.
 """
 
 from __future__ import annotations
@@ -13,13 +16,16 @@ import re
 
 # ESC-introduced and 8-bit sequences: CSI (ESC[ or \x9b) ... final byte;
 # OSC/DCS/APC/PM/SOS (ESC] ESC P ESC _ ESC ^ ESC X or \x9d \x90 \x9f \x9e \x98)
-# up to ST (ESC\ or \x9c) or BEL; two-byte ESC sequences.
+# up to ST (ESC\ or \x9c) or BEL on the same line; two-byte ESC sequences. A string
+# introducer without its terminator is not a sequence: it is shown as a visible
+# control and the text after it is kept (mojibake turns "”" into "â€\x9d", and
+# that \x9d must not swallow the rest of the document).
 _ESCAPES = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
-    r"|(?:\x1b[\]P_^X]|[\x9d\x90\x9f\x9e\x98])(?:[^\x07\x1b\x9c]*)(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b[\]P_^X]|[\x9d\x90\x9f\x9e\x98])[^\x07\x1b\x9c\n]{0,4096}(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]*[0-~]?"
 )
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _visible(m: re.Match[str]) -> str:

@@ -2,11 +2,14 @@
 
 The default method is unsupervised and needs nothing from the network:
 
-1. **Candidates.** Every prose sentence; boilerplate is set aside (datelines
-   such as ``(CNN) --`` are trimmed off the start of a sentence, and bylines,
-   calls to action such as "Click here", questions and asides addressed to the
-   reader, authorial signposting such as "let's dive deeper" and very short
-   sentences are skipped while enough other sentences remain).
+1. **Candidates.** Every prose sentence, always whole (only a news dateline
+   such as ``London (CNN) --`` that opens a paragraph is trimmed off). Text
+   that is not prose is never picked (:func:`junk_reason`: code, separator
+   lines, changelog sign-offs, navigation, bare URLs, markup lines, lead-ins
+   ending in ":"); boilerplate is set aside while enough other sentences
+   remain (bylines, calls to action such as "Click here", questions and asides
+   addressed to the reader, authorial signposting such as "let's dive deeper",
+   copyright notices and very short sentences).
 2. **Centrality.** PACSUM-style directed centrality (Zheng & Lapata 2019) over
    TF-IDF cosine similarity between sentences: a sentence scores when later
    sentences elaborate on it and loses when it merely repeats earlier ones.
@@ -15,7 +18,8 @@ The default method is unsupervised and needs nothing from the network:
    lead in each section), added at half weight to the centrality rescaled to
    [0, 1].
 4. **Redundancy.** Maximal Marginal Relevance picks the sentences one by one,
-   penalising similarity to those already picked.
+   penalising similarity to those already picked; a near-duplicate of a picked
+   sentence (60% of its content terms shared) comes only when nothing else is left.
 
 Long documents (books) are summarized hierarchically: each section (or block of
 at most :data:`BLOCK` sentences) is ranked on its own, its best sentences go
@@ -128,7 +132,7 @@ def content_terms(text: str) -> list[str]:
 # A dateline at the start of a sentence: "(CNN)", "London (CNN) --", "( cnn ) --".
 _DATELINE = re.compile(
     r"^(?:[A-Z][\w.'\-]*(?:[ ,]+[A-Z][\w.'\-]*){0,4}[ ,]*)?"
-    r"\(\s*(?:[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2}|cnn|ap|reuters|afp)\s*\)\s*(?:--|\u2014|\u2013)?\s*"
+    r"\(\s*(?P<who>[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2}|cnn|ap|reuters|afp)\s*\)\s*(?P<dash>--|\u2014|\u2013)?\s*"
 )
 _BYLINE = re.compile(
     r"^(?:by\s+[.\w][\w.' \-]{0,60}$|by\s*\.|published\s*:|updated\s*:|last updated\b|posted\b.{0,30}\d)",
@@ -153,15 +157,191 @@ _QUOTES = re.compile("[\"\u201c\u201d\u2018\u2019`]|(?:^|\\s)'|'(?:\\s|$)")
 _CTA_HINTS = ("click", "scroll", "sign up", "subscribe", "follow", "reserved", "for more", "comment", "share your", "conversation", "let us know")
 _READER_HINTS = ("you", "guys", "folks", "y'all", "we'll", "let")
 _INTERJECTION = re.compile(r"^(?:well|okay|ok|oh|hey|look|anyway|alright)\s*,", re.I)
+_COPYRIGHT = re.compile(r"^(?:copyright\b|\(c\)\s*(?:\d|copyright)|\u00a9)", re.I)
 _LABEL = re.compile(r"^[A-Z][A-Z0-9 &'\-]{2,30}:")
 
 
-def dateline_end(text: str) -> int:
-    """Length of a leading dateline such as ``London (CNN) --``, or 0."""
+def dateline_end(text: str, opens: bool = True) -> int:
+    """Length of a leading dateline such as ``London (CNN) --``, or 0.
+
+    Only a dateline that opens a paragraph (``opens``) and that a sentence
+    follows counts: after it comes a dash, or a capital letter, or the
+    parenthesis names a news agency. "Copyright (C) 2007 ..." and "The
+    Technical Steering Committee (TSC) is ..." are whole sentences, never cut.
+    """
+    if not opens:
+        return 0
     m = _DATELINE.match(text)
     if not m or m.end() >= len(text):
         return 0
-    return m.end()
+    inside = m.group("who").strip()
+    if sum(ch.isalpha() for ch in inside) < 2:
+        return 0  # "(C)", "(R)": a sign, not an agency
+    if m.group("dash") or inside.lower() in _AGENCIES:
+        return m.end()
+    rest = text[m.end() :].lstrip("\"'\u201c\u2018")
+    return m.end() if rest[:1].isupper() else 0
+
+
+_AGENCIES = frozenset("cnn ap afp reuters upi dpa ians pti xinhua".split())
+
+# ------------------------------------------------------------------ not prose
+# Text that is not a sentence a summary may quote: code, separators, markup,
+# changelog sign-offs, navigation, bare URLs, shouted headings and lead-ins
+# that end in a colon (what they introduce is not part of them).
+_URL = re.compile(r"\b(?:https?|ftp|file|git|ssh)://|\bwww\.[\w\-]+\.[a-z]", re.I)
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]{1,64}@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}\b", re.I)
+_LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)|\]\[[^\]\n]*\]|^\s*\[[^\]\n]+\]:\s*\S+", re.M)
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_SEPARATOR_LINE = re.compile(r"^[ \t]*([-=*_~#+.\u2500-\u257f\u2014\u2013])(?:[ \t]*\1){2,}[ \t]*$", re.M)
+_MARKUP_LINE = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]|\*{2,}[ \t]|[=+]{2,}|\[ [^\]\n]+ \][ \t]*$|\.\.[ \t]+[\w\-]+::|\|.*\||<(?:[A-Za-z][\w\-]*|/[A-Za-z][\w\-]*|!--)[\s>/]|:[a-z]+:`)",
+    re.M,
+)
+# "... the following conditions are met:\n1." (a lead-in and the marker of what it introduces)
+_LEAD_IN = re.compile(r":[ \t]*\n[ \t]*(?:\(?[0-9a-zA-Z]{1,3}[.)]|[-*\u2022+])[ \t]*$")
+_WORDISH = re.compile(r"[^\W\d_]{2}")
+_ODD_FIRST = frozenset(":=;|&~^<>{}\\")
+_BRACKETED = re.compile(r"^\[[^\[\]]+\][.:]?$")
+_BULLET_LINE = re.compile(r"^[ \t]*(?:[-*\u2022+]|\d+[.)])[ \t]+\S", re.M)
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w\-]*(?:\s+[\w\-:]+(?:=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`][^\s<>]*))?)*\s*/?>")
+_SIGNOFF = re.compile(
+    r"^[ \t]*--[ \t]+\S[^\n]*<[^<>\s]+@[^<>\s]+>"  # Debian: " -- Name <mail>  date"
+    r"|^[ \t]*(?:Signed-off-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by|Co-authored-by|Cc)[ \t]*:"
+    r"|^\d{4}-\d{2}-\d{2}[ \t]+\S[^\n]*<[^<>\s]+@[^<>\s]+>"  # GNU ChangeLog: "2023-05-01  Name  <mail>"
+    r"|^[a-z0-9][a-z0-9+.\-]+[ \t]+\([^()\s]+\)[ \t]+[\w\-]+(?:[ \t]+[\w\-]+)*;[ \t]*urgency=",  # Debian entry head
+    re.M | re.I,
+)
+_NAVIGATION = re.compile(
+    r"^(?:(?:next|previous|prev|up|home|contents|index|top)[ \t]*:"
+    r"|(?:back[ \t]+to[ \t]+top|skip[ \t]+to[ \t]+(?:main[ \t]+)?content|jump[ \t]+to|table[ \t]+of[ \t]+contents|edit[ \t]+(?:this[ \t]+page|on[ \t]+github))\b"
+    r"|(?:for[ \t\n]+(?:more|further|detailed|additional|full|the[ \t\n]+full)?[ \t\n]*(?:information|details|info|documentation|examples?|help)\b[^.!?\n]{0,40}?,[ \t\n]*)?"
+    r"(?:please[ \t\n]+)?(?:see|refer[ \t\n]+to|consult|visit|go[ \t\n]+to|check[ \t\n]+out|read[ \t\n]+more"
+    r"|read[ \t\n]+(?:the[ \t\n]+)?(?:file|manual|documentation|docs|guide|section|chapter|faq|page|readme|install)\b)\b)",
+    re.I,
+)
+_PROMPT_LINE = re.compile(r"^[ \t]*(?:[$%#][ \t]+[a-z./~]|>>>[ \t]|#!/|[A-Z]:\\>)", re.M)
+_CODE_LINE = re.compile(
+    r"^[ \t]*(?:(?:const|let|var)[ \t]+[\w$]+[ \t]*=|(?:def|function|class)[ \t]+\w+[ \t]*[(:{]"
+    r"|from[ \t]+[\w.]+[ \t]+import\b|import[ \t]+[\w.{}, *]+(?:[ \t]+from\b|;|$)|#include[ \t]*[<\"]|#define[ \t]+\w"
+    r"|(?:public|private|static)[ \t]+[\w<>\[\]]+[ \t]+\w+[ \t]*[(=;])"
+    # an option line: "--color[=WHEN]", "-x, --extract", "--jobs N, -j N", "-f <file>", "-anewer reference"
+    r"|^[ \t]*-{1,2}[A-Za-z][\w\-]*(?:\[|=|,|[ \t]+(?:[A-Z][A-Z_]*|<[\w\-]+>)(?:[,\s]|$)|(?:[ \t]+[a-z][\w\-]*)?[ \t]*$)"
+    # a synopsis: "tar -A [OPTIONS] ARCHIVE", "frobnicate [-v] FILE"
+    r"|^[ \t]*[a-z][\w.\-]*(?:[ \t]+(?:-{1,2}[A-Za-z][\w\-=]*|\[[^\]\n]*\]|[A-Z][A-Z_.]*|\.\.\.))+[ \t]*$"
+    # a manual reference, an environment variable or a mount option alone on its line:
+    # "git-blame(1)", "TAR_ARCHIVE", "uid="
+    r"|^[ \t]*(?:[\w.\-]+\(\d\w*\)|[A-Z][A-Z0-9]*_[A-Z0-9_]+|[\w.\-]+=[\w.\-]*)[ \t]*$"
+    r"|(?:=>|->|::|&&|\|\||!=|==|\+=|<<|>>)",
+    re.M,
+)
+_PLAIN_TOKEN = re.compile(
+    r"[(\"'\u201c\u2018\[]*(?:[^\W_]+(?:['\u2019.\-][^\W_]+)*|[$\u00a3\u20ac]?\d[\d,.:%]*(?:[^\W\d_]{1,3})?)"
+    r"[)\"'\u201d\u2019\],.;:!?]*"
+    r"|[(),.;:!?\"'\u201c\u201d\u2018\u2019\-\u2013\u2014`]+"  # punctuation on its own (tokenized text)
+)
+# a character or a shape that no plain word, number or punctuation mark has
+_ODD_CHAR = re.compile(r"[{}<>=|\\^~*#@$&/_+%]|::|->")
+_ODD_OPTION = re.compile(r"(?:^|[\s\[(])--?[^\W_]")
+_ODD_CALL = re.compile(r"\w[(\[]|[)\]]\w")
+
+
+def _has_odd(t: str) -> bool:
+    """True when ``t`` has a character or a shape of code or markup (cheap checks first)."""
+    if _ODD_CHAR.search(t):
+        return True
+    if ("(" in t or "[" in t or ")" in t or "]" in t) and _ODD_CALL.search(t):
+        return True
+    return "-" in t and (t[:1] == "-" or " -" in t or "[-" in t or "(-" in t or "\n-" in t or "\t-" in t) and (
+        _ODD_OPTION.search(t) is not None
+    )
+
+
+_OPTION_START = re.compile(r"-{1,2}[A-Za-z0-9][\w\-]*[ \t\n]")
+_STATEMENT_END = re.compile(r"(?:;|\{|\}|\)\s*\{)\s*$")
+
+
+def _is_list_run(t: str) -> bool:
+    """True for several list items or short lines (versions, names) run together
+    into one "sentence": three bullets, or three lines of four words or fewer
+    making up most of the lines. Hard-wrapped prose has long lines."""
+    if len(_BULLET_LINE.findall(t)) >= 3:
+        return True
+    lines = [ln for ln in t.splitlines() if ln.strip()]
+    short = sum(1 for ln in lines if len(ln.split()) <= 4)
+    return short >= 3 and short * 3 >= len(lines) * 2
+
+
+def junk_reason(text: str, markdown: bool = False, line_start: bool = False) -> str | None:
+    """Why ``text`` is not a sentence a summary may quote, or None.
+
+    The reasons: ``signoff`` (a changelog sign-off or entry head),
+    ``separator`` (a line of ``----``, ``====``, ``****``), ``markup`` (a
+    heading marker, table row or HTML line, or a bare URL), ``navigation``
+    ("Next: ...", "See ...", "For details, see ..."), ``code`` (a command, a
+    statement, an option line, or mostly tokens that are not words),
+    ``heading`` (no lower-case letter: a shouted title) and ``lead-in`` (it
+    ends in ":"; what it introduces is not part of it).
+
+    Inline code spans and Markdown link targets are text a reader does not
+    see as markup, so they do not count; nor do inline HTML tags when
+    ``markdown`` is true (they are rendered, not shown). With ``line_start``
+    (the text starts a line of the source), a first line of one word over
+    more text is a term or heading run into its body ("upgrade" then
+    "upgrade is used to ...", as in a manual page): ``heading``.
+
+    Example:
+        >>> junk_reason(" -- Jane Doe <jane@example.org>  Mon, 01 Jan 2024 10:00:00 +0000")
+        'signoff'
+        >>> junk_reason("The council voted to close the bridge.") is None
+        True
+    """
+    t = text.strip()
+    if not t:
+        return "markup"
+    if t.endswith(":") or (":" in t[-8:] and _LEAD_IN.search(t)):
+        return "lead-in"
+    if _BRACKETED.match(t) or ("\n" in t and _is_list_run(t)):
+        return "markup"  # a bracketed note or heading, or a whole list run together
+    if line_start and "\n" in t:
+        head = t[: t.index("\n")].strip()
+        if head and " " not in head and "\t" not in head and head[-1] not in ".!?,;:\"'\u201d\u2019)":
+            return "heading"
+    if ("@" in t or "-by" in t or "-By" in t or "urgency=" in t) and _SIGNOFF.search(t):
+        return "signoff"
+    if _SEPARATOR_LINE.search(t):
+        return "separator"
+    if _NAVIGATION.match(t):
+        return "navigation"
+    if not _WORDISH.search(t) or t[0] in _ODD_FIRST:
+        return "markup"  # no word at all ("#635612"), or a command character first (": label", "= ...")
+    shown = t
+    if "](" in shown or "][" in shown or "]:" in shown:
+        shown = _LINK_TARGET.sub("]", shown)
+    if "`" in shown:
+        shown = _CODE_SPAN.sub("code", shown)
+    if markdown and "<" in shown:
+        shown = _HTML_TAG.sub("", shown)
+    # (code and markup lines have a character no plain word has)
+    odd = _has_odd(shown)
+    if (odd or "[ " in shown) and (_MARKUP_LINE.search(shown) or ("<" in shown and _HTML_TAG.search(shown))):
+        return "markup"
+    if ("://" in shown or "www." in shown or "@" in shown) and (_URL.search(shown) or _EMAIL.search(shown)):
+        return "link"  # (picked only from documents with almost nothing else: see _candidates)
+    if shown.upper() == shown and sum(1 for w in shown.split() if sum(map(str.isupper, w)) >= 2) >= 2:
+        return "heading"
+    if odd:
+        if _PROMPT_LINE.search(shown) or _CODE_LINE.search(shown) or _STATEMENT_END.search(shown):
+            return "code"
+        if _OPTION_START.match(shown):
+            return "code"  # an option and its description: "-empty File is empty ..."
+        tokens = shown.split()
+        bad = sum(1 for w in tokens if not _PLAIN_TOKEN.fullmatch(w))
+        if bad >= 2 and bad * 3 >= len(tokens):
+            return "code"
+    elif shown.endswith(";") or ("import" in shown and _CODE_LINE.search(shown)):
+        return "code"
+    return None
 
 
 def is_filler(text: str) -> bool:
@@ -170,15 +350,15 @@ def is_filler(text: str) -> bool:
     General rules, not a list of phrases from one article: bylines and
     timestamps, calls to action ("Click here", "Scroll down for video"),
     sentences addressed to the reader (second person or "let's" outside
-    quotation marks), questions, labels ("PHOTOS:") and sentences of fewer
-    than :data:`MIN_WORDS` words.
+    quotation marks), questions, labels ("PHOTOS:"), copyright notices and
+    sentences of fewer than :data:`MIN_WORDS` words.
     """
     t = text.strip()
     words = t.split()
     if len(words) < MIN_WORDS:
         return True
     low = t.lower()
-    if _BYLINE.match(t) or _CTA_START.match(t) or _INTERJECTION.match(t):
+    if _BYLINE.match(t) or _CTA_START.match(t) or _INTERJECTION.match(t) or _COPYRIGHT.match(t):
         return True
     if ":" in t and (_CLOCK.search(t) or (_LABEL.match(t) and len(words) < 12)):
         return True
@@ -235,11 +415,12 @@ class SummarySentence:
 
 @dataclass(frozen=True)
 class Summary:
-    """An extractive summary: sentences in document order."""
+    """An extractive summary: sentences in document order (``path``: the document's)."""
 
     method: str
     sentences: tuple[SummarySentence, ...] = ()
     candidates: int = 0
+    path: str | None = None
 
     @property
     def words(self) -> int:
@@ -247,8 +428,8 @@ class Summary:
         return sum(len(s.text.split()) for s in self.sentences)
 
     def to_dict(self) -> dict:
-        """``{method, sentences: [...]}`` (the CLI adds ``path``)."""
-        return {"method": self.method, "sentences": [s.to_dict() for s in self.sentences]}
+        """``{path, method, sentences: [...]}``: what ``brief summary --json`` prints."""
+        return {"path": self.path, "method": self.method, "sentences": [s.to_dict() for s in self.sentences]}
 
 
 @dataclass(frozen=True)
@@ -272,14 +453,15 @@ class SectionGist:
 
 @dataclass(frozen=True)
 class SectionSummary:
-    """One gist per section, in outline order."""
+    """One gist per section, in outline order (``path``: the document's)."""
 
     method: str
     sections: tuple[SectionGist, ...] = field(default_factory=tuple)
+    path: str | None = None
 
     def to_dict(self) -> dict:
-        """``{method, sections: [...]}`` (the CLI adds ``path``)."""
-        return {"method": self.method, "sections": [g.to_dict() for g in self.sections]}
+        """``{path, method, sections: [...]}``: what ``brief summary --by-section --json`` prints."""
+        return {"path": self.path, "method": self.method, "sections": [g.to_dict() for g in self.sections]}
 
 
 # ------------------------------------------------------------------ candidates
@@ -290,7 +472,11 @@ class _Cand:
     pos: int  # index in the document
     start: int
     text: str
+    markdown: bool = False
+    line_start: bool = False
+    links_ok: bool = False  # a sentence holding a URL or mail address may be picked
     _filler: bool | None = None
+    _junk: bool | None = None
 
     @property
     def filler(self) -> bool:
@@ -299,6 +485,14 @@ class _Cand:
             self._filler = is_filler(self.text)
         return self._filler
 
+    @property
+    def junk(self) -> bool:
+        """True when :func:`junk_reason` finds the text is not prose (never picked)."""
+        if self._junk is None:
+            why = junk_reason(self.text, self.markdown, self.line_start)
+            self._junk = why is not None and not (why == "link" and self.links_ok)
+        return self._junk
+
 
 def _candidates(doc: Document, sections: Sequence[Section] | None) -> list[_Cand]:
     """Every prose sentence of ``sections`` (default: the whole document).
@@ -306,24 +500,35 @@ def _candidates(doc: Document, sections: Sequence[Section] | None) -> list[_Cand
     Back matter (a licence footer) is left out; so is the front matter of a long
     document with numbered sections (a book's licence header and contents).
     """
-    if sections is not None:
-        pool = [(sec, [x for p in sec.paragraphs for x in p.sentences]) for sec in sections]
-    else:
-        pool = [(sec, [x for p in sec.paragraphs for x in p.sentences]) for sec in doc.all_sections() if sec.kind != "back"]
-        numbered = sum(len(sents) for sec, sents in pool if sec.kind == "section")
+    if sections is None:
+        sections = [sec for sec in doc.all_sections() if sec.kind != "back"]
+        numbered = sum(1 for sec in sections if sec.kind == "section" for _ in sec.sentences)
         if numbered > BLOCK:
-            pool = [(sec, sents) for sec, sents in pool if sec.kind != "lead"]
+            sections = [sec for sec in sections if sec.kind != "lead"]
     out: list[_Cand] = []
     pos = 0
-    for sec, sents in pool:
-        for sent in sents:
-            view = sent.view  # Markdown: rank and filter the displayed text
-            shown = view.text if view is not None else sent.text
-            cut = dateline_end(shown)
-            text = shown[cut:] if cut else shown
-            start = sent.start + cut if view is None else (view.source_start_of(cut) if cut else sent.start)
-            out.append(_Cand(sent, sec, pos, start, text))
-            pos += 1
+    markdown = doc.format == "markdown"
+    src = doc.source
+    for sec in sections:
+        for para in sec.paragraphs:
+            for i, sent in enumerate(para.sentences):
+                view = sent.view  # Markdown: rank and filter the displayed text
+                shown = view.text if view is not None else sent.text
+                cut = dateline_end(shown, opens=i == 0)
+                text = shown[cut:] if cut else shown
+                start = sent.start + cut if view is None else (view.source_start_of(cut) if cut else sent.start)
+                # does the sentence start its line? (only blanks before it)
+                j = start - 1
+                while j >= 0 and src[j] in " \t":
+                    j -= 1
+                line_start = cut == 0 and (j < 0 or src[j] == "\n")
+                out.append(_Cand(sent, sec, pos, start, text, markdown, line_start))
+                pos += 1
+    if sum(1 for c in out[:2000] if not c.junk) < 3:
+        # Almost nothing but lines with links (a changelog of "Add X by @a in URL"
+        # items): those are the document's sentences, so they may be picked.
+        for c in out:
+            c.links_ok, c._junk = True, None
     return out
 
 
@@ -494,16 +699,21 @@ def _score_block(method: str, cands: list[_Cand], tokens: list[list[str]], param
     return score, X
 
 
-def _mmr(order_scores, X, k: int, lam: float, eligible, accept: Callable[[int], bool] | None = None) -> list[int]:
+def _mmr(
+    order_scores, X, k: int, lam: float, eligible, accept: Callable[[int], bool] | None = None, terms=None
+) -> list[int]:
     """Greedy MMR over rows of ``X``; returns chosen row indices.
 
     ``accept(i)``, when given, is asked lazily about each row MMR would pick
-    (so costly checks run on a few rows, not all).
+    (so costly checks run on a few rows, not all). With ``terms`` (each row's
+    content terms), a row that is a near-duplicate of a chosen one (see
+    :func:`_near_duplicate`) is chosen only when nothing else is left.
     """
     np = _numpy()
 
     s = _rescale(order_scores)
     chosen: list[int] = []
+    dups: list[int] = []
     maxsim = np.zeros(len(s))
     avail = np.array(eligible, dtype=bool)
     while len(chosen) < k and avail.any():
@@ -512,9 +722,24 @@ def _mmr(order_scores, X, k: int, lam: float, eligible, accept: Callable[[int], 
         avail[i] = False
         if accept is not None and not accept(i):
             continue
+        if terms is not None and any(_near_duplicate(terms[i], terms[j]) for j in chosen):
+            dups.append(i)
+            continue
         chosen.append(i)
         maxsim = np.maximum(maxsim, X @ X[i])
-    return chosen
+    return chosen + dups[: k - len(chosen)]
+
+
+#: Two sentences sharing this share of their content terms say the same thing.
+DUPLICATE = 0.6
+
+
+def _near_duplicate(a: list[str], b: list[str]) -> bool:
+    """True when the term sets of ``a`` and ``b`` overlap by :data:`DUPLICATE` or more
+    (Jaccard): "If --range is given several times, the last value is used." and
+    the same sentence about another option."""
+    sa, sb = set(a), set(b)
+    return bool(sa) and len(sa & sb) >= DUPLICATE * len(sa | sb)
 
 
 def _blocks(cands: list[_Cand]) -> list[list[int]]:
@@ -551,12 +776,17 @@ def _rank(cands: list[_Cand], k: int, method: str, params: dict, words: int | No
     want = k if words is None else len(cands)
 
     if len(cands) <= BLOCK:
-        eligible = [not (method_filters and c.filler) and bool(tokens[i]) for i, c in enumerate(cands)]
-        if sum(eligible) < min(k, len(cands)):
-            eligible = [True] * len(cands)
+        # Text that is not prose is never picked; filler only while enough
+        # other sentences remain.
+        usable = [not c.junk and bool(tokens[i]) for i, c in enumerate(cands)]
+        eligible = [u and not (method_filters and c.filler) for u, c in zip(usable, cands)]
+        if sum(eligible) < min(k, sum(usable)):
+            eligible = usable
+        if not any(eligible):
+            return []
         scores, X = _score_block(method, cands, tokens, params)
         if method == "default":
-            picked = _mmr(scores, X, want, params["mmr"], eligible)
+            picked = _mmr(scores, X, want, params["mmr"], eligible, terms=tokens)
         else:
             order = sorted((i for i in range(len(cands)) if eligible[i]), key=lambda i: -scores[i])
             picked = order[:want]
@@ -573,21 +803,27 @@ def _rank(cands: list[_Cand], k: int, method: str, params: dict, words: int | No
         be = [bool(t) for t in bt]
         scores, X = _score_block(method, bc, bt, params)
         if method == "default":
-            ok = (lambda j, bc=bc: not bc[j].filler) if method_filters else None
-            picked = _mmr(scores, X, per_block, params["mmr"], be, ok)
+            if method_filters:
+                ok = lambda j, bc=bc: not bc[j].filler and not bc[j].junk  # noqa: E731
+            else:
+                ok = lambda j, bc=bc: not bc[j].junk  # noqa: E731
+            picked = _mmr(scores, X, per_block, params["mmr"], be, ok, bt)
         else:
-            picked = sorted((j for j in range(len(b)) if be[j]), key=lambda j: -scores[j])[:per_block]
+            order = sorted((j for j in range(len(b)) if be[j]), key=lambda j: -scores[j])
+            picked = [j for j in order if not bc[j].junk][:per_block]
         sc = _rescale(scores)
         for j in picked:
             pool.append(b[j])
             pool_score.append(float(sc[j]))
+    if not pool:
+        return []
     pt = [tokens[i] for i in pool]
     X = _tfidf(pt)
     centroid = X.sum(axis=0)
     norm = float(np.linalg.norm(centroid)) or 1.0
     cent = _rescale(X @ (centroid / norm))
     final = cent + np.asarray(pool_score)
-    picked = _mmr(final, X, want, params["mmr"], [True] * len(pool))
+    picked = _mmr(final, X, want, params["mmr"], [True] * len(pool), terms=pt)
     fs = _rescale(final)
     return _cut_words([(pool[j], float(fs[j])) for j in picked], cands, k, words)
 
@@ -707,7 +943,7 @@ def summarize(
                 shown=c.text if c.sent.view is not None else None,
             )
         )
-    return Summary(method=method, sentences=tuple(out), candidates=len(cands))
+    return Summary(method=method, sentences=tuple(out), candidates=len(cands), path=doc.display_path)
 
 
 def by_section(
@@ -735,4 +971,4 @@ def by_section(
         else:
             sents = ()
         gists.append(SectionGist(index=sec.index, level=sec.level, title=sec.title, sentences=sents))
-    return SectionSummary(method=method, sections=tuple(gists))
+    return SectionSummary(method=method, sections=tuple(gists), path=doc.display_path)

@@ -3,8 +3,10 @@
 :func:`fold` turns a text into a *folded* copy in which accents are dropped
 (``café`` -> ``cafe``, ``São`` -> ``Sao``), compatibility forms are decomposed
 (``ﬁ`` -> ``fi``, no-break space -> space), curly quotes and apostrophes become
-straight ones and soft hyphens / zero-width characters disappear. Case is kept:
-matching decides about case itself.
+straight ones and soft hyphens / zero-width characters disappear. A word that
+groff hyphenated at a line end (``incorpo\u2010`` newline, indentation, ``rates``:
+the U+2010 HYPHEN man pages use for it) is joined again, so ``incorporates``
+matches it. Case is kept: matching decides about case itself.
 
 Folding changes lengths (a decomposed ``e`` + combining accent becomes one
 ``e``, ``ß`` becomes ``ss``), so the result carries a map back to the source:
@@ -28,6 +30,9 @@ _SPECIAL = {
     "\u0131": "i", "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
 }
 _NON_ASCII_SPLIT = re.compile(r"([^\x00-\x7f]+)")
+#: A word hyphenated at a line end by groff: the hyphen, the line break and the
+#: next line's indentation fold to nothing (between two letters).
+SOFT_BREAK = re.compile(r"(?<=[^\W\d_])\u2010[ \t]*(?:\r\n|\r|\n)[ \t]*(?=[^\W\d_])")
 _cache: dict[str, str] = {}
 _run_cache: dict[str, tuple[str, tuple[int, ...] | None]] = {}
 
@@ -116,6 +121,10 @@ def fold(source: str) -> Folded:
     """
     if source.isascii():
         return Folded(source, source)
+    if "\u2010" in source:
+        breaks = [m.span() for m in SOFT_BREAK.finditer(source)]
+        if breaks:
+            return _fold_with_breaks(source, breaks)
     cache = _run_cache
     pieces = _NON_ASCII_SPLIT.split(source)  # ASCII, a non-ASCII run, ASCII, ..., ASCII
     runs = set(pieces[1::2])
@@ -153,3 +162,47 @@ def fold(source: str) -> Folded:
         sb.append(i + 1)
         atomic.append(False)
     return Folded(text, source, fb, sb, atomic)
+
+
+def _fold_with_breaks(source: str, breaks: list[tuple[int, int]]) -> Folded:
+    """:func:`fold` of a text holding groff line-end hyphenations (``breaks``: the
+    source spans that fold to nothing); every other character folds as usual."""
+    edits: list[tuple[int, int, str]] = []  # source span -> its fold, where lengths change
+    out: list[str] = []
+    pos = 0
+    bi = 0
+    nb = len(breaks)
+    for m in _NON_ASCII_SPLIT.finditer(source):
+        s, e = m.span()
+        for k in range(s, e):
+            while bi < nb and breaks[bi][1] <= k:
+                bi += 1
+            if bi < nb and breaks[bi][0] <= k:
+                continue  # inside a break (recorded below)
+            f = fold_char(source[k])
+            if len(f) != 1:
+                edits.append((k, k + 1, f))
+            elif f != source[k]:
+                edits.append((k, k + 1, f))
+    edits += [(a, b, "") for a, b in breaks]
+    edits.sort()
+    fb: list[int] = [0]
+    sb: list[int] = [0]
+    atomic: list[bool] = [False]
+    delta = 0
+    for a, b, f in edits:
+        out.append(source[pos:a])
+        out.append(f)
+        pos = b
+        if len(f) == 1 and b - a == 1:
+            continue  # a 1:1 fold: offsets do not move
+        fpos = a + delta
+        fb.append(fpos)
+        sb.append(a)
+        atomic.append(True)
+        delta += len(f) - (b - a)
+        fb.append(fpos + len(f))
+        sb.append(b)
+        atomic.append(False)
+    out.append(source[pos:])
+    return Folded("".join(out), source, fb, sb, atomic)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from ..errors import InputError
 from ..model import Document
+from .gz import GZIP_MAGIC, gunzip, is_gzip  # noqa: F401 - re-exported
 
 #: Default cap on the bytes read from one input (files and stdin): 64 MiB.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -56,8 +57,17 @@ _HTML_START_STR = re.compile(r"^\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|
 _HTML_EXT = (".html", ".htm", ".xhtml", ".shtml")
 
 
+def inner_name(path: str | None) -> str | None:
+    """The file name that tells the format: ``fs.md.gz`` -> ``fs.md`` (a gzip
+    file's name without ``.gz``); other names as they are."""
+    if path and path.lower().endswith(".gz"):
+        return path[:-3]
+    return path
+
+
 def is_html_path(path: str | None) -> bool:
-    """True when the file name ends in .html, .htm, .xhtml or .shtml."""
+    """True when the file name ends in .html, .htm, .xhtml or .shtml (``.gz`` after it too)."""
+    path = inner_name(path)
     return bool(path) and path.lower().endswith(_HTML_EXT)
 
 
@@ -84,6 +94,7 @@ def detect_format(text: str, path: str | None = None) -> str:
     Markdown is detected by its extension, or when the text opens with YAML front
     matter or uses ATX headings (``## Title``) or fenced code at line starts.
     """
+    path = inner_name(path)
     if is_html_path(path) or looks_like_html(text):
         return "html"
     if path and path.lower().endswith(_MD_EXT):
@@ -97,24 +108,36 @@ def detect_format(text: str, path: str | None = None) -> str:
     return "markdown" if hits >= 2 else "text"
 
 
-def parse(text: str, path: str | None = None, fmt: str | None = None) -> Document:
+def parse(text: str, path: str | None = None, fmt: str | None = None, *, repair: bool = True) -> Document:
     """Build a Document from decoded text.
 
     Args:
         text: the source text.
         path: the name to show (not read).
         fmt: a key of :data:`PARSERS`; detected when None.
+        repair: repair mojibake first (UTF-8 that was read as Latin-1 or
+            Windows-1252, see :mod:`osce_brief.mojibake`); the Document's source
+            is then the repaired text and ``meta["repaired"]`` says how many
+            sequences were repaired. False keeps the text as decoded (``--raw-text``).
 
     Example:
         >>> parse("Title\\n\\nSome body text here. It has two sentences.").title
         'Title'
     """
+    fixes = 0
+    if repair:
+        from ..mojibake import repair as repair_mojibake
+
+        text, fixes = repair_mojibake(text)
     fmt = fmt or detect_format(text, path)
     try:
         parser = PARSERS[fmt]
     except KeyError:
         raise InputError(f"unknown format {fmt!r}", f"use one of: {', '.join(PARSERS)}") from None
-    return parser(text, path)
+    doc = parser(text, path)
+    if fixes:
+        doc.meta["repaired"] = {"mojibake": fixes}
+    return doc
 
 
 def bundled_bytes() -> bytes:
@@ -229,6 +252,7 @@ def load(
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     save: str | None = None,
+    raw_text: bool = False,
 ) -> Document:
     """Load a document.
 
@@ -236,8 +260,14 @@ def load(
         path: a file path, ``-`` for stdin, or None for the bundled article.
         encoding: force a text encoding (default: BOM, then UTF-8).
         fmt: force a format (``text``, ``markdown``); detected when None.
-        max_bytes: refuse inputs larger than this.
+        max_bytes: refuse inputs larger than this, compressed or decompressed.
         save: write the raw input bytes (e.g. a fetched page) to this file too.
+        raw_text: keep the text as decoded: no mojibake repair (see :func:`parse`).
+
+    gzip-compressed input (a ``.gz`` file, or any input starting with the gzip
+    magic bytes) is decompressed first, up to ``max_bytes`` of output; its format
+    is then told by the name without ``.gz`` (``fs.md.gz`` is Markdown) or by
+    the content.
 
     ``path`` may also be an ``http(s)://`` URL (fetched with :func:`osce_brief.fetch.fetch`);
     HTML pages (``.html``/``.htm`` or content opening like HTML) are read through
@@ -266,14 +296,16 @@ def load(
         data, where = read_bytes(path, max_bytes), ("stdin" if path == "-" else path)
     if save:
         _save(save, data)
+    if is_gzip(data):
+        data = gunzip(data, max_bytes, where)
     if fmt == "html" or (fmt is None and (is_html_path(path) or looks_like_html(data))):
         from .html import parse_html
 
-        return parse_html(decode(data, where, encoding) if encoding else data, path, url=page_url)
+        return parse_html(decode(data, where, encoding) if encoding else data, path, url=page_url, repair=not raw_text)
     text = decode(data, where, encoding)
     if not text.strip():
         raise InputError(f"{where}: empty input", "give a file with some text in it")
-    return parse(text, path if path != "-" else "-", fmt)
+    return parse(text, path if path != "-" else "-", fmt, repair=not raw_text)
 
 
 def _save(dest: str, data: bytes) -> None:

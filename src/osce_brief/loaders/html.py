@@ -1,24 +1,39 @@
-"""HTML loader: a saved web page (or a fetched URL) -> the article as a Document.
+"""HTML loader: a saved web page, an HTML manual or a fetched URL -> a Document.
 
-trafilatura (the optional ``web`` extra) extracts the main text as Markdown,
-comments excluded, plus the page metadata. :func:`clean_markdown` then tidies
-that Markdown with general rules, and the Markdown loader turns it into
-sections:
+A page is read in one of two ways:
 
-* the page headline (the first heading, when it opens the text) becomes the
-  document title, and a sentence-like heading right after it (the "dek") the
-  subtitle, not sections;
-* clutter headings are dropped: widgets and site furniture such as
-  "Comments", "Related stories", "Popular on ...", "Tell us what you think",
-  "Share this", "Newsletter", "Read more" (by heading text patterns), headings
-  whose body is only a list of links or teaser headlines (by structure), and runs
-  of empty headings (sign-up widget leftovers). When a pattern heading sits on
-  real prose, only the heading goes and the prose joins the section before it;
-* author, date and site name go to ``Document.author`` and ``Document.meta``.
+* **Documents** (manuals, API references, READMEs saved as HTML) are converted
+  element by element by :mod:`osce_brief.loaders.htmldoc`: everything in the
+  main region is kept (nested lists, definition lists, tables, code), only
+  navigation is left out, and the headings of the page are the sections. A page
+  is read as a document when a documentation tool made it (its ``generator``
+  meta names makeinfo, DocBook, Docutils/Sphinx, gtk-doc, Doxygen...), when it is
+  a static page without the marks of a web article (no ``og:type=article`` or
+  article JSON-LD, hardly any scripts), or when it is too large or too deeply
+  nested for the article extractor.
+* **Web articles** go through trafilatura (the optional ``web`` extra), which
+  extracts the main text as Markdown, comments excluded, plus the page
+  metadata. :func:`clean_markdown` then tidies that Markdown with general rules:
 
-``Document.source`` is the cleaned Markdown: every offset refers to the
-extracted article text, not to the HTML. ``Document.path`` keeps what the user
-gave (file or URL).
+  * the page headline (the first heading, when it opens the text) becomes the
+    document title, and a sentence-like heading right after it (the "dek") the
+    subtitle, not sections;
+  * clutter headings are dropped: widgets and site furniture such as
+    "Comments", "Related stories", "Popular on ...", "Tell us what you think",
+    "Share this", "Newsletter", "Read more" (by heading text patterns), headings
+    whose body is only a list of links or teaser headlines (by structure), and runs
+    of empty headings (sign-up widget leftovers). When a pattern heading sits on
+    real prose, only the heading goes and the prose joins the section before it;
+  * lists nested deeper than :data:`~osce_brief.loaders.htmldoc.MAX_NEST` levels
+    are flattened to that level (every item kept).
+
+Either way permalink anchors ("#", "¶") are not part of headings, author, date
+and site name go to ``Document.author`` and ``Document.meta``, and the date is
+taken from the page's markup or its prose, never from a code sample.
+
+``Document.source`` is the extracted Markdown: every offset refers to the
+extracted text, not to the HTML. ``Document.path`` keeps what the user gave
+(file or URL).
 """
 
 from __future__ import annotations
@@ -31,9 +46,6 @@ from ..model import Document
 from ..record import replace
 
 INSTALL_HINT = "install the web extra: pip install 'osce_brief[web]' (in a checkout: pip install '.[web]')"
-
-# is_html_path / looks_like_html live in the package (cheap to import, no trafilatura).
-from . import is_html_path, looks_like_html  # noqa: E402,F401
 
 
 def _trafilatura():
@@ -51,9 +63,93 @@ def _trafilatura():
     return trafilatura_extract
 
 
+@dataclass
+class Page:
+    """A page, decoded and parsed once.
+
+    Attributes:
+        text: the page as text.
+        tree: the lxml tree (elements nested deeper than libxml2 reads are
+            unwrapped first, their text kept), or None when lxml cannot parse it.
+        elements: how many elements the tree has (0 without a tree).
+        deep: the page was nested deeper than libxml2 reads (and was unwrapped).
+    """
+
+    text: str
+    tree: object | None
+    elements: int
+    deep: bool = False
+    used: bool = False  # the article extractor has changed the tree
+    plain: bool = False  # plain lxml elements (not lxml.html's): for the document reader only
+
+
+#: Pages with more elements than this are read as documents: the article
+#: extractor's time grows faster than linearly with the page.
+MAX_ARTICLE_ELEMENTS = 30_000
+
+
+def read_page(data: bytes | str) -> Page:
+    """Decode (the page's charset, else UTF-8, else a guess) and parse a page.
+
+    Raises:
+        InputError: trafilatura (the web extra) is not installed.
+    """
+    _trafilatura()
+    from trafilatura.utils import decode_file, repair_faulty_html
+
+    from .htmldoc import parse_tree_deep
+
+    text = decode_file(data) if isinstance(data, bytes) else data
+    text = repair_faulty_html(text, text[:50].lower())
+    try:
+        tree, deep = parse_tree_deep(text, html_classes=True)  # as trafilatura wants it
+    except Exception:  # lxml gives up on some inputs (an empty document...)
+        return Page(text, None, 0)
+    n = int(tree.xpath("count(//*)"))
+    if n > MAX_ARTICLE_ELEMENTS or deep:  # a document for sure: plain elements walk faster
+        del tree
+        tree, deep2 = parse_tree_deep(text)
+        return Page(text, tree, n, deep or deep2, plain=True)
+    return Page(text, tree, n, deep)
+
+
+# Documentation tools, as they name themselves in <meta name="generator">.
+_DOC_GENERATOR = re.compile(
+    r"makeinfo|texinfo|texi2html|docbook|docutils|sphinx|gtk-?doc|doxygen|javadoc|rustdoc|pandoc|asciidoc|"
+    r"mkdocs|docusaurus|latex2html|hevea|man2html|pod2html|groff|help2man|yelp|mallard|pdoc|typedoc|jsdoc|"
+    r"antora|mdbook|gitbook|vitepress|vuepress|docfx|godoc|hugo-book|jekyll-theme-docs",
+    re.I,
+)
+_ARTICLE_LD = re.compile(r'"@type"\s*:\s*\[?\s*"(?:\w*Article|BlogPosting|Report|LiveBlogPosting)"')
+
+
+def document_kind(page: Page) -> str:
+    """``"document"`` (read element by element) or ``"article"`` (trafilatura).
+
+    Example:
+        >>> document_kind(read_page("<html><head><meta name=generator content=makeinfo></head><body><p>x</p></body></html>"))
+        'document'
+    """
+    tree = page.tree
+    if tree is None or page.elements > MAX_ARTICLE_ELEMENTS or page.deep:
+        return "document"
+    gen = " ".join(tree.xpath("//meta[translate(@name,'GENERATOR','generator')='generator']/@content"))
+    if gen and _DOC_GENERATOR.search(gen):
+        return "document"
+    og = " ".join(tree.xpath("//meta[@property='og:type' or @name='og:type']/@content")).lower()
+    if "article" in og or tree.xpath("//meta[starts-with(@property,'article:')]"):
+        return "article"
+    ld = " ".join(tree.xpath("//script[@type='application/ld+json']/text()"))
+    if ld and _ARTICLE_LD.search(ld):
+        return "article"
+    scripts = len(tree.xpath("//script[not(@type='application/ld+json')]"))
+    frames = len(tree.xpath("//iframe"))
+    return "document" if scripts <= 5 and frames == 0 else "article"
+
+
 @dataclass(frozen=True)
 class Extraction:
-    """What trafilatura found in a page.
+    """What was found in a page.
 
     Attributes:
         markdown: the main text as Markdown (comments excluded).
@@ -63,6 +159,7 @@ class Extraction:
         sitename: the site's name, or None.
         url: the page's canonical URL, or None.
         description: the meta description, or None.
+        kind: ``"article"`` (trafilatura) or ``"document"`` (read element by element).
     """
 
     markdown: str
@@ -72,47 +169,195 @@ class Extraction:
     sitename: str | None = None
     url: str | None = None
     description: str | None = None
+    kind: str = "article"
 
 
-def extract(data: bytes | str, url: str | None = None) -> Extraction:
-    """Run trafilatura on a page: main text as Markdown plus metadata.
+def extract(data: bytes | str, url: str | None = None, page: Page | None = None) -> Extraction:
+    """Extract a page's reading text as Markdown, plus its metadata.
+
+    Documents are converted element by element, web articles by trafilatura
+    (see :func:`document_kind`).
 
     Args:
-        data: the page (bytes are decoded by trafilatura from the page's charset).
+        data: the page (bytes are decoded from the page's charset).
         url: the page's address, when known (helps metadata extraction).
+        page: the page already read by :func:`read_page` (then ``data`` is unused).
 
     Raises:
-        InputError: trafilatura is missing, or finds no article text.
+        InputError: trafilatura is missing, or there is no text in the page.
     """
+    page = page or read_page(data)
+    if document_kind(page) == "document":
+        found = _extract_document(page)
+    else:
+        found = _extract_article(page, url)
+        if not found.markdown.strip():
+            doc = _extract_document(page)  # a page the article extractor cannot read
+            if len(re.findall(r"\w+", doc.markdown)) >= 20:
+                found = doc
+    if not found.markdown.strip():
+        raise InputError(
+            "no article text found in this page",
+            "it may be built by JavaScript or be a front page; save the article text and give that file",
+        )
+    return found
+
+
+#: Pages with more elements than this are parsed again into plain lxml elements,
+#: which the document reader walks several times faster.
+_REPARSE_ELEMENTS = 20_000
+
+
+def _extract_document(page: Page) -> Extraction:
+    from .htmldoc import convert, parse_tree
+
+    if page.tree is None:
+        conv = convert(_escape_page(page.text))
+    elif page.used or (not page.plain and page.elements > _REPARSE_ELEMENTS):
+        page.tree = None  # one tree at a time
+        page.tree, page.plain, page.used = parse_tree(page.text), True, False
+        conv = convert(page.tree)
+    else:
+        conv = convert(page.tree)
+    meta = conv.meta
+    author = meta.get("author") or meta.get("dc.creator") or meta.get("dcterms.creator")
+    return Extraction(
+        markdown=conv.markdown,
+        title=conv.title,
+        author=author or None,
+        date=_meta_date(meta),
+        description=meta.get("description") or None,
+        kind="document",
+    )
+
+
+def _escape_page(text: str) -> str:
+    """A page lxml could not parse, as plain text in a page (nothing of it is lost)."""
+    plain = re.sub(r"<[^>]*>", " ", text).replace("&", "&amp;").replace("<", "&lt;")
+    return "<html><body><pre>" + plain + "</pre></body></html>"
+
+
+_META_DATE_KEYS = (
+    "article:published_time", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date",
+    "dc.date.created", "dcterms.created", "pubdate", "publish-date", "publication_date", "citation_publication_date",
+    "og:published_time", "last-modified", "dcterms.modified", "dc.date.modified", "revised",
+)
+
+
+def _meta_date(meta: dict[str, str]) -> str | None:
+    """The date a page's ``<meta>`` tags state (``YYYY-MM-DD``), or None."""
+    for key in _META_DATE_KEYS:
+        v = meta.get(key)
+        m = re.match(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", v or "")
+        if m:
+            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            if 1900 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31:
+                return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+def _extract_article(page: Page, url: str | None) -> Extraction:
+    import copy
+
     trafilatura_extract = _trafilatura()
+    from trafilatura.settings import set_date_params
+
+    tree = page.tree
+    assert tree is not None
+    page.used = True
+    _drop_permalinks(tree)
+    # htmldate scans the whole page for timestamps, code samples too: on a page
+    # with code, the date is looked for again on a copy without it.
+    has_code = bool(tree.xpath("boolean(//" + " | //".join(_CODE_TAGS) + ")"))
+    pristine = copy.deepcopy(tree) if has_code else None  # trafilatura changes the tree it is given
     try:
         text = trafilatura_extract(
-            data,
+            tree,
             url=url,
             output_format="markdown",
             include_comments=False,
             include_tables=True,
             with_metadata=True,
+            date_extraction_params=set_date_params(not has_code),
         )
     except Exception as e:  # trafilatura/lxml failures on odd input
         raise InputError(
             f"cannot extract the article from this page ({type(e).__name__})", "save the article text and give that file"
         ) from None
     fields, body = _split_front_matter(text or "")
-    if not body.strip():
-        raise InputError(
-            "no article text found in this page",
-            "it may be built by JavaScript or be a front page; save the article text and give that file",
-        )
+    date = _prose_date(pristine, url or fields.get("url")) if has_code else fields.get("date")
     return Extraction(
-        markdown=body,
+        markdown=flatten_deep_lists(body),
         title=fields.get("title"),
         author=fields.get("author"),
-        date=fields.get("date"),
+        date=date,
         sitename=fields.get("sitename"),
         url=fields.get("url"),
         description=fields.get("description"),
+        kind="article",
     )
+
+
+def _drop_permalinks(tree) -> None:
+    """Remove same-page anchors whose whole text is a symbol ("#", "¶", "§") or nothing."""
+    for a in list(tree.iter("a")):
+        href = (a.get("href") or "").strip()
+        if not href.startswith("#"):
+            continue
+        text = (a.text_content() or "").strip()
+        if len(text) <= 2 and not any(c.isalnum() for c in text):
+            a.drop_tree()
+
+
+_CODE_TAGS = ("pre", "code", "samp", "kbd", "tt", "textarea", "var")
+
+
+def _prose_date(tree, url: str | None) -> str | None:
+    """The page's date by htmldate (markup first, then the text), with code samples taken out first."""
+    try:
+        from htmldate import find_date
+        from trafilatura.settings import set_date_params
+    except ImportError:
+        return None
+    for el in list(tree.iter(*_CODE_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    try:
+        return find_date(tree, url=url, **set_date_params(True))
+    except Exception:
+        return None
+
+
+def flatten_deep_lists(md: str, max_nest: int | None = None) -> str:
+    """Cap the indentation of Markdown list lines so nesting stays within ``max_nest`` levels.
+
+    Deeper items keep their text and order, at the deepest level kept.
+
+    Example:
+        >>> flatten_deep_lists("- a\\n  - b\\n    - c\\n", max_nest=2)
+        '- a\\n  - b\\n  - c\\n'
+    """
+    from .htmldoc import MAX_NEST
+
+    limit = 2 * (max_nest if max_nest is not None else MAX_NEST) - 2
+    if not re.search(r"^ {%d,}\S" % (limit + 1), md, re.M):
+        return md
+    out = []
+    fence = None
+    for line in md.split("\n"):
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1) == fence:
+                fence = None
+            out.append(line)
+            continue
+        if m:
+            fence = m.group(1)
+        lead = len(line) - len(line.lstrip(" "))
+        if lead > limit and line.strip():
+            line = " " * limit + line.lstrip(" ")
+        out.append(line)
+    return "\n".join(out)
 
 
 _FM_LINE = re.compile(r"^([a-z_]+):[ \t]*(.*?)[ \t]*$")
@@ -415,7 +660,7 @@ def _strip_site(title: str | None, sitename: str | None) -> str | None:
     return title
 
 
-def parse_html(data: bytes | str, path: str | None = None, url: str | None = None) -> Document:
+def parse_html(data: bytes | str, path: str | None = None, url: str | None = None, repair: bool = True) -> Document:
     """Build a :class:`Document` from an HTML page.
 
     Args:
@@ -423,17 +668,34 @@ def parse_html(data: bytes | str, path: str | None = None, url: str | None = Non
         path: what the user gave (a file name, ``-`` or the URL): kept as
             ``Document.path``.
         url: the page's address when it was fetched.
+        repair: repair mojibake in the extracted text (see :func:`osce_brief.loaders.parse`).
 
     Raises:
         InputError: trafilatura is not installed (with the install command), or
-            the page has no article text.
+            the page has no text.
     """
-    from . import parse
+    from .gz import gunzip, is_gzip
+    from .markdown import parse_markdown  # (not the package's parse: no import circle)
 
+    if isinstance(data, bytes) and is_gzip(data):  # never let trafilatura inflate it unbounded
+        data = gunzip(data, where=path or "input")
     found = extract(data, url)
-    cleaned = clean_markdown(found.markdown, found.title)
-    doc = parse(cleaned.text, path, fmt="markdown")
-    meta: dict = {}
+    if found.kind == "document":
+        text, title, subtitle = found.markdown, None, None
+    else:
+        cleaned = clean_markdown(found.markdown, found.title)
+        text, title, subtitle = cleaned.text, cleaned.title, cleaned.subtitle
+    fixes = 0
+    if repair:
+        from ..mojibake import repair as repair_mojibake
+
+        text, fixes = repair_mojibake(text)
+    doc = parse_markdown(text, path)
+    meta: dict = {"repaired": {"mojibake": fixes}} if fixes else {}
+    if found.kind == "document":
+        title = doc.title or _plain_title(found.title)
+    else:
+        title = doc.title or title or _strip_site(found.title, found.sitename)
     if found.date:
         meta["date"] = found.date
     if found.sitename:
@@ -441,10 +703,12 @@ def parse_html(data: bytes | str, path: str | None = None, url: str | None = Non
     page_url = url or found.url
     if page_url:
         meta["url"] = page_url
-    return replace(
-        doc,
-        title=doc.title or cleaned.title or _strip_site(found.title, found.sitename),
-        author=found.author,
-        subtitle=cleaned.subtitle,
-        meta=meta,
-    )
+    return replace(doc, title=title, author=found.author, subtitle=subtitle, meta=meta)
+
+
+def _plain_title(title: str | None) -> str | None:
+    """A ``<title>`` as a document title: "Part | Site Documentation" -> "Part"."""
+    if not title:
+        return None
+    parts = re.split(r"\s+[|\u2013\u2014]\s+|\s+-\s+", title)
+    return parts[0].strip() or title

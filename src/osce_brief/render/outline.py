@@ -45,7 +45,7 @@ class _Rows:
         o, rows, extra = self.o, self.rows, self.extra
         data = []
         if o.lead_words:
-            data.append(("", Text("(lead)", "italic dim"), f"{o.lead_words:,}", minutes(o.lead_words), [Text("")] * len(extra)))
+            data.append(("0", Text("(lead)", "italic dim"), f"{o.lead_words:,}", minutes(o.lead_words), [Text("")] * len(extra)))
         for e in rows:
             title = Text("  " * (e.level - 1))
             title.append_text(safe(e.title, "bold" if e.level == 1 else ""))
@@ -89,6 +89,9 @@ def render_outline(o: Outline, extra_columns: dict[str, dict[int, Text]] | None 
             after the reading time (used by ``--hedges``).
     """
     parts: list[RenderableType] = render_header(o.title, o.author, o.subtitle, o.meta)
+    note = repair_note(o.meta)
+    if note is not None:
+        parts.append(note)
     if parts:
         parts.append(Text(""))
     rows = o.visible()
@@ -104,6 +107,16 @@ def render_outline(o: Outline, extra_columns: dict[str, dict[int, Text]] | None 
     parts.append(Text(""))
     parts.append(foot)
     return Group(*parts)
+
+
+def repair_note(meta: dict) -> Text | None:
+    """The header line saying that mojibake was repaired on load, or None."""
+    info = meta.get("repaired")
+    count = info.get("mojibake") if isinstance(info, dict) else None
+    if not isinstance(count, int) or count <= 0:
+        return None
+    seq = "sequence" if count == 1 else "sequences"
+    return Text(f"repaired {count:,} mojibake {seq} (UTF-8 read as Latin-1); --raw-text shows the text as decoded", "dim")
 
 
 def _hidden_label(o: Outline, entry) -> str:

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ..sanitize import clean
 from ..search import Passage, SearchResult
-from . import flow
+from . import flow_spans
 from .plain import section_label, summary_text
 
 HIT_STYLE = "bold reverse"
@@ -21,7 +21,8 @@ PATH_STYLE = "magenta"
 
 
 def passage_text(p: Passage) -> Text:
-    """The passage as one flowing Text (line breaks joined), hits highlighted.
+    """The passage as one flowing Text (line breaks joined, see
+    :func:`~osce_brief.render.flow`), hits highlighted.
 
     Markdown passages show their displayed text (``p.shown``, markup rendered)
     with the hits mapped onto it. The text between and inside hits is cleaned
@@ -36,6 +37,7 @@ def passage_text(p: Passage) -> Text:
 def highlighted(text: str, hits, style: str = HIT_STYLE) -> Text:
     """``text`` flowed and cleaned, with ``hits`` (offsets into ``text``) styled."""
     out = Text()
+    text, hits = flow_spans(text, [(s, e) for s, e in hits])
     pos = 0
     spans: list[tuple[int, int]] = []
     for s, e in hits:
@@ -43,13 +45,13 @@ def highlighted(text: str, hits, style: str = HIT_STYLE) -> Text:
         if e <= s:
             continue
         if s > pos:
-            out.append(clean(flow(text[pos:s])))
+            out.append(clean(text[pos:s]))
         a = len(out.plain)
-        out.append(clean(flow(text[s:e])))
+        out.append(clean(text[s:e]))
         spans.append((a, len(out.plain)))
         pos = e
     if pos < len(text):
-        out.append(clean(flow(text[pos:])))
+        out.append(clean(text[pos:]))
     for a, b in spans:
         if b > a:
             out.stylize(style, a, b)

@@ -1,7 +1,11 @@
 """Render selected sections for reading: heading set apart, paragraphs flowed.
 
-Plain-text sources are re-flowed (hard line breaks joined) and wrapped to the
-console width; Markdown sources are rendered as Markdown by Rich.
+Plain-text sources are re-flowed (hard line breaks joined, justified spacing
+and groff hyphenation undone) and wrapped to the console width, paragraph by
+paragraph as :func:`osce_brief.render.pieces` lays them out: code verbatim, list
+items one per line, a man page's option tag over its text. Markdown sources (and
+HTML pages, read as Markdown) are laid out by :mod:`osce_brief.render.markdown`,
+every section with the whole document's link references.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from rich.text import Text
 
 from ..model import Document, Section
 from ..sanitize import clean
-from . import flow, safe
+from . import pieces, safe
 from .outline import render_header
 
 
@@ -24,36 +28,79 @@ def _heading(doc: Document, s: Section) -> RenderableType:
     return label
 
 
-def render_section(doc: Document, s: Section) -> RenderableType:
-    """One section: its heading, then its body."""
+def render_section(doc: Document, s: Section, view=None) -> RenderableType:
+    """One section: its heading, then its body.
+
+    Args:
+        doc: the document.
+        s: the section.
+        view: for Markdown, the :class:`~osce_brief.render.markdown.MarkdownView`
+            shared by the sections printed together (made here when not given).
+    """
     parts: list[RenderableType] = [_heading(doc, s), Text("")]
     if doc.format == "markdown":
-        from rich.markdown import Markdown
+        from .markdown import MarkdownView
 
-        paras = [p for p in s.paragraphs if p.kind != "meta"]
-        if paras:
-            body = doc.source[paras[0].start : paras[-1].end]
-            parts.append(Markdown(clean(body), hyperlinks=False))
+        if view is None:
+            view = MarkdownView(doc)
+        parts.append(view.body(s))
         return Group(*parts)
+    from rich.padding import Padding
+
     for p in s.paragraphs:
         if p.kind == "meta":
             continue
-        if p.kind == "text":
-            parts.append(safe(flow(p.text)))
-        else:
-            parts.append(safe(p.text))
+        for indent, body, wrap in pieces(doc.source, p, doc.format):
+            t = safe(body)
+            if not wrap and doc.format == "text":  # verbatim lines: cut, never re-wrapped
+                t.no_wrap = True
+                t.overflow = "fold"
+            parts.append(Padding(t, (0, 0, 0, indent)) if indent else t)
         parts.append(Text(""))
     return Group(*parts)
 
 
 def render_sections(doc: Document, sections: list[Section]) -> RenderableType:
-    """Several sections separated by rules."""
+    """Several sections separated by rules.
+
+    Every character printed goes through :func:`~osce_brief.sanitize.clean` on its
+    way out (character references such as ``&#x202E;`` are decoded by the Markdown
+    parser, after the source was read).
+    """
+    from .markdown import Sanitized
+
+    if doc.format == "markdown":
+        return Sanitized(_MarkdownSections(doc, sections))
     out: list[RenderableType] = []
     for i, s in enumerate(sections):
         if i:
             out.append(Rule(style="dim"))
         out.append(render_section(doc, s))
-    return Group(*out)
+    return Sanitized(Group(*out))
+
+
+class _MarkdownSections:
+    """Markdown sections, laid out as they are printed (one shared view: the whole
+    document's link references and one cost budget)."""
+
+    def __init__(self, doc: Document, sections: list[Section]) -> None:
+        self.doc = doc
+        self.sections = sections
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        from .markdown import MarkdownView, render_fast
+
+        view = MarkdownView(self.doc)
+        rule = [Segment("\u2500" * options.max_width, console.get_style("dim")), Segment.line()]
+        blank = Segment.line()
+        for i, s in enumerate(self.sections):
+            if i:
+                yield from rule
+            yield from render_fast(console, options, _heading(self.doc, s))
+            yield blank
+            yield from render_fast(console, options, view.body(s))
 
 
 def plain_sections(doc: Document, sections: list[Section], width: int | None = None) -> str:
@@ -79,13 +126,18 @@ def plain_sections(doc: Document, sections: list[Section], width: int | None = N
         for p in s.paragraphs:
             if p.kind == "meta":
                 continue
-            if p.kind == "text" and doc.format != "markdown":
-                body = flow(p.text)
-                if width:
-                    body = textwrap.fill(body, width, break_on_hyphens=False)
-            else:
-                body = p.text
-            out.append(body + "\n\n")
+            if doc.format == "markdown":
+                out.append(p.text + "\n\n")
+                continue
+            done = []
+            for indent, body, wrap in pieces(doc.source, p, doc.format):
+                pad = " " * indent
+                if wrap and width:
+                    body = textwrap.fill(body, width, initial_indent=pad, subsequent_indent=pad, break_on_hyphens=False)
+                elif pad:
+                    body = "\n".join(pad + ln for ln in body.split("\n"))
+                done.append(body)
+            out.append("\n".join(done) + "\n\n")
     return clean("".join(out))
 
 
