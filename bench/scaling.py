@@ -11,7 +11,8 @@ many tiny paragraphs.
 about 10 MB (issue #13.6) and prints wall time and peak memory (the child's
 maximum resident set size): an unclosed code fence of short lines, a table, a
 flood of ``[``, 22 MB of unclosed front matter, 50,000 headings, list items,
-tiny paragraphs, emphasis markers and a 60-level list. Targets: every command
+tiny paragraphs, emphasis markers and a 60-level list; ``search`` looks for a
+word found in every line or item of the shape (the costly case). Targets: every command
 <= 20 s and <= 1 GB; ``outline`` on 1 MB of ``[`` <= 5 s.
 
 Usage: python bench/scaling.py [-n RUNS] [--commands outline,show,...] [--markdown [--shapes a,b]]
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ARGS = {"outline": [], "show": ["all"], "search": ["heading"], "summary": [], "keywords": [], "hedges": []}
@@ -53,24 +55,29 @@ def run(cmd: list[str]) -> float:
 MB = 1_000_000
 
 
-def markdown_shapes() -> dict[str, bytes]:
-    """Hostile Markdown inputs of about 10 MB (22 MB for the front matter)."""
+def markdown_shapes() -> dict[str, Callable[[], bytes]]:
+    """Hostile Markdown inputs of about 10 MB (22 MB for the front matter), made
+    one at a time (a big parent process would count in each child's peak memory)."""
     return {
-        "fence": b"```\n" + b"x = 1\n" * (10 * MB // 6),
-        "table": b"| a | b |\n|---|---|\n" + b"| 1 | two |\n" * (10 * MB // 12),
-        "brackets-1MB": b"[" * MB,
-        "brackets": b"[" * (10 * MB),
-        "bracket-lines": b"[\n" * (5 * MB),
-        "front-22MB": b"---\n" + b"key: value\n" * (22 * MB // 11),
-        "headings": b"".join(b"# Heading %d\n\nBody text for heading %d, a sentence.\n\n" % (i, i) for i in range(50_000)),
-        "items": b"- an item\n" * (10 * MB // 10),
-        "paragraphs": b"".join(b"Short paragraph %d may be here.\n\n" % i for i in range(10 * MB // 34)),
-        "emphasis": b"*a " * (10 * MB // 3),
-        "deep-lists": (b"".join(b"  " * i + b"- item\n" for i in range(60)) + b"\nA paragraph after the list.\n\n") * 3000,
+        "fence": lambda: b"```\n" + b"x = 1\n" * (10 * MB // 6),
+        "table": lambda: b"| a | b |\n|---|---|\n" + b"| 1 | two |\n" * (10 * MB // 12),
+        "brackets-1MB": lambda: b"[" * MB,
+        "brackets": lambda: b"[" * (10 * MB),
+        "bracket-lines": lambda: b"[\n" * (5 * MB),
+        "front-22MB": lambda: b"---\n" + b"key: value\n" * (22 * MB // 11),
+        "headings": lambda: b"".join(b"# Heading %d\n\nBody text for heading %d, a sentence.\n\n" % (i, i) for i in range(50_000)),
+        "items": lambda: b"- an item\n" * (10 * MB // 10),
+        "paragraphs": lambda: b"".join(b"Short paragraph %d may be here.\n\n" % i for i in range(10 * MB // 34)),
+        "emphasis": lambda: b"*a " * (10 * MB // 3),
+        "deep-lists": lambda: (b"".join(b"  " * i + b"- item\n" for i in range(60)) + b"\nA paragraph after the list.\n\n") * 3000,
     }
 
 
-MD_ARGS = {"outline": [], "show": ["all"], "search": ["item"], "summary": [], "keywords": [], "hedges": []}
+MD_ARGS = {"outline": [], "show": ["all"], "search": [], "summary": [], "keywords": [], "hedges": []}
+#: A word found in every line, item or paragraph of each shape (the costly search).
+MD_TERM = {"fence": "x", "table": "two", "brackets-1MB": "[", "brackets": "[", "bracket-lines": "[",
+           "front-22MB": "key", "headings": "heading", "items": "item", "paragraphs": "paragraph",
+           "emphasis": "a", "deep-lists": "item"}
 
 
 def run_measured(cmd: list[str], timeout: float = 120.0) -> tuple[float, float, int]:
@@ -98,15 +105,20 @@ def main_markdown() -> None:
         shapes = {k: v for k, v in shapes.items() if k in keep}
     with tempfile.TemporaryDirectory() as tmp:
         print(f"{'shape':<14} {'MB':>5}  " + "  ".join(f"{c:>16}" for c in cmds))
-        for name, data in shapes.items():
+        for name, make in shapes.items():
             path = Path(tmp) / f"{name}.md"
+            data = make()
             path.write_bytes(data)
+            size = len(data)
+            del data
             cells = []
             for c in cmds:
-                secs, mem, rc = run_measured([*brief(), c, *MD_ARGS[c], str(path)])
+                args = [MD_TERM.get(name, "the")] if c == "search" else MD_ARGS[c]
+                secs, mem, rc = run_measured([*brief(), c, *args, str(path)])
                 flag = "" if rc in (0, 1) else "!"
                 cells.append(f"{secs:6.1f}s {mem:5.0f}MB{flag}")
-            print(f"{name:<14} {len(data) / MB:5.1f}  " + "  ".join(f"{x:>16}" for x in cells), flush=True)
+            print(f"{name:<14} {size / MB:5.1f}  " + "  ".join(f"{x:>16}" for x in cells), flush=True)
+            path.unlink()
 
 
 def main() -> None:

@@ -334,8 +334,25 @@ def test_big_table_is_one_block_without_cell_tokens():
 
 # ---------------------------------------------------------------- the map from displayed text to the source
 def test_shown_doctests():
+    from osce_brief.loaders import mdinline
+
     assert doctest.testmod(inline).failed == 0
     assert doctest.testmod(md_loader).failed == 0
+    assert doctest.testmod(mdinline).failed == 0
+
+
+def test_site_generator_templates_are_not_shown():
+    text = (
+        '# T\n\nWhen focusing on [customer experience]({{< ref "/topics/cx" >}}), we listen. '
+        'See [a post]({{ "/2014/12/23/hub/" | url }}) first. {{< figure src="x.png" >}} Done.\n'
+    )
+    doc = parse(text, "post.md")
+    shown = [s.shown for _, s in doc.sentences()]
+    assert shown == ["When focusing on customer experience, we listen.", "See a post first.", "Done."]
+    only = parse('# T\n\n{{image "fig1.svg" 700}}\n{{image "fig2.svg" 700}}\n\nProse here.\n', "p.md")
+    assert [s.shown for _, s in only.sentences()] == ["Prose here."]
+    for _, s in doc.sentences():
+        assert text[s.start : s.end] == s.text
 
 
 INLINE = st.lists(
@@ -381,3 +398,27 @@ def test_displayed_text_maps_back_to_exact_source_offsets(body, prefix):
         if p.shown is not None:
             for a, b in p.shown_hits:
                 assert "word" in p.shown[a:b].lower()  # a word form, or touching hits merged
+
+
+def test_fast_entry_prints_displayed_text(monkeypatch, capsys):
+    from osce_brief import entry
+
+    monkeypatch.setattr("sys.argv", ["brief", "search", "rbenv", str(FIX / "pyenv-readme-excerpt.md")])
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    with pytest.raises(SystemExit) as ex:
+        entry.main()
+    out = capsys.readouterr().out
+    assert ex.value.code == 0
+    assert "  This project was forked from rbenv and ruby-build, and modified for Python.\n" in out
+
+
+def test_summary_json_has_shown_only_when_it_differs(invoke, tmp_path):
+    path = tmp_path / "s.md"
+    text = "# T\n\n## A\n\nThe `fs` module reads [files](https://x.org/fs) quickly. Plain words stay plain here.\n"
+    path.write_text(text)
+    r = invoke("summary", "--json", "-n", "2", str(path))
+    assert r.exit_code == 0
+    sents = json.loads(r.stdout)["sentences"]
+    assert [s.get("shown") for s in sents] == ["The fs module reads files quickly.", None]
+    for s in sents:
+        assert text[s["start"] : s["end"]] == s["text"]

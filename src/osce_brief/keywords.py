@@ -143,7 +143,7 @@ _STRUCTURAL = re.compile(
 )
 
 
-_BARE_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+|\S+@\S+\.\w+")
+_BARE_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 def _units(doc: Document) -> list[tuple[str, bool]]:
@@ -166,7 +166,7 @@ def _units(doc: Document) -> list[tuple[str, bool]]:
             t = sent.text
             if ("@" in t or "-by" in t or "urgency=" in t) and _SIGNOFF.search(t):
                 continue  # a changelog sign-off: names, mail addresses and dates
-            if sent.view is None:
+            if doc.markup is None:
                 out.append((t, False))
             else:  # Markdown: the displayed text, without markup or bare URLs
                 out.append((_BARE_URL.sub(" ", sent.shown), False))

@@ -18,12 +18,12 @@ Meaning, not only structure (see :class:`MarkdownBlock`):
   kept as blocks, so nothing is lost, but are never passages or sentences;
 * word counts count displayed words (no link targets, no markup).
 
-Hostile input stays bounded: nesting past :data:`MAX_NESTING` is read flat
-(nothing after it is lost); tables are parsed for their extent only (no token
-per cell); paragraphs skip block-start checks on lines that cannot start a
-block; link-label scans have a budget; and markdown-it reads at most
-:data:`PREFIX_CHARS` characters or :data:`TOKEN_BUDGET` tokens, the rest being
-read by a line scanner (:func:`_scan`) with the same block kinds.
+Hostile input stays bounded (see :mod:`.mdblock`): nesting past
+``mdblock.MAX_NESTING`` is read flat (nothing after it is lost); tables are
+parsed for their extent only; link-label scans have a budget; markdown-it reads
+at most :data:`PREFIX_CHARS` characters, :data:`PREFIX_LINES` lines or
+``mdblock.TOKEN_BUDGET`` tokens, and a line scanner (``mdblock.scan``) reads the
+rest with the same block kinds; paragraphs of megabytes are rendered in chunks.
 """
 
 from __future__ import annotations
@@ -34,16 +34,12 @@ from bisect import bisect_right
 from ..inline import Shown
 from ..model import Document, Paragraph, Section, Sentence
 from . import mdinline
+from .mdblock import INDENTS, ITEM_MARK, LAZY, SETEXT_UNDERLINE, TRIM, Rec, line_starts, markdown_it_blocks, parser, scan
 
-#: Container nesting (lists count two levels each) read as Markdown; deeper
-#: content is kept as flat text of the enclosing item.
-MAX_NESTING = 60
 #: markdown-it reads at most this many characters; the rest is scanned by lines.
 PREFIX_CHARS = 1_500_000
 #: ... and at most this many lines ...
 PREFIX_LINES = 100_000
-#: ... and at most this many block tokens.
-TOKEN_BUDGET = 150_000
 #: A hostile paragraph longer than mdinline.FAST_CHARS is rendered in chunks of this size.
 _CHUNK = 50_000
 #: Non-prose search units (code lines, table rows) are grouped up to this size.
@@ -54,483 +50,9 @@ _FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|\Z)", re.M)
 _PANDOC = re.compile(r"\A(?:\ufeff)?((?:%[^\r\n]*(?:\r\n|\r|\n|\Z)(?:[ \t]+\S[^\r\n]*(?:\r\n|\r|\n|\Z))*){1,3})")
 _KV = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _EOL = re.compile(r"\r\n|\r|\n")
-_md = None
 
 
-class _OverBudget(Exception):
-    """markdown-it has made enough tokens: the line scanner reads the rest."""
-
-
-def _parser():
-    global _md
-    if _md is None:
-        from markdown_it import MarkdownIt
-
-        md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough")
-        global _orig_table
-        rules = {r.name: r for r in md.block.ruler.__rules__}
-        _orig_table = rules["table"].fn
-        md.block.ruler.at("table", _table, {"alt": list(rules["table"].alt)})
-        md.block.ruler.at("lheading", _lheading, {"alt": list(rules["lheading"].alt)})
-        md.block.ruler.at("paragraph", _paragraph, {"alt": list(rules["paragraph"].alt)})
-        md.block.tokenize = _tokenize
-        mdinline.configure(md)
-        _md = md
-    return _md
-
-
-# ---------------------------------------------------------------- block rules
-# First characters of a line that may start a block interrupting a paragraph
-# (fence, quote, rule, list, HTML, heading); any other line continues it.
-_STARTS = frozenset("`~>*-_+#<0123456789")
-_TABLE_DELIM = frozenset("|-:")
-try:
-    from markdown_it.common.utils import MD_TRIM_CHARS as _TRIM
-except ImportError:  # pragma: no cover - older markdown-it-py
-    _TRIM = " \t\n\r\x0b\x0c"
-_orig_table = None
-
-
-def _first(state, line: int) -> str:
-    p = state.bMarks[line] + state.tShift[line]
-    return state.src[p] if p < state.eMarks[line] else ""
-
-
-def _interrupts(state, line: int, end: int, terms, table: bool = True) -> bool:
-    """Whether a block starting at ``line`` ends the paragraph (or table) above."""
-    if _first(state, line) not in _STARTS:
-        if not table or line + 1 >= state.lineMax or _first(state, line + 1) not in _TABLE_DELIM:
-            return False
-    for rule in terms:
-        if rule(state, line, end, True):
-            return True
-    return False
-
-
-def _push_paragraph(state, start: int, nxt: int) -> None:
-    content = state.getLines(start, nxt, state.blkIndent, False).strip(_TRIM)
-    state.line = nxt
-    token = state.push("paragraph_open", "p", 1)
-    token.map = [start, nxt]
-    token = state.push("inline", "", 0)
-    token.content = content
-    token.map = [start, nxt]
-    token.children = []
-    state.push("paragraph_close", "p", -1)
-
-
-def _paragraph(state, startLine: int, endLine: int, silent: bool) -> bool:
-    """markdown-it's paragraph rule, checking block starts only where one may be."""
-    nxt = startLine + 1
-    terms = state.md.block.ruler.getRules("paragraph")
-    end = state.lineMax
-    old = state.parentType
-    state.parentType = "paragraph"
-    b, e, t, s = state.bMarks, state.eMarks, state.tShift, state.sCount
-    while nxt < end:
-        if b[nxt] + t[nxt] >= e[nxt]:
-            break
-        if s[nxt] - state.blkIndent > 3 or s[nxt] < 0:
-            nxt += 1
-            continue
-        if _interrupts(state, nxt, end, terms):
-            break
-        nxt += 1
-    _push_paragraph(state, startLine, nxt)
-    state.parentType = old
-    return True
-
-
-def _lheading(state, startLine: int, endLine: int, silent: bool) -> bool:
-    """markdown-it's setext-heading rule; when there is no underline, the lines
-    scanned are the paragraph, which is pushed at once (one scan, not two)."""
-    if state.is_code_block(startLine):
-        return False
-    nxt = startLine + 1
-    terms = state.md.block.ruler.getRules("paragraph")
-    old = state.parentType
-    state.parentType = "paragraph"
-    b, e, t, s = state.bMarks, state.eMarks, state.tShift, state.sCount
-    src = state.src
-    level = 0
-    marker = ""
-    while nxt < endLine and b[nxt] + t[nxt] < e[nxt]:
-        if s[nxt] - state.blkIndent > 3:
-            nxt += 1
-            continue
-        if s[nxt] >= state.blkIndent:
-            pos = b[nxt] + t[nxt]
-            ch = src[pos]
-            if ch == "-" or ch == "=":
-                rest = src[pos : e[nxt]].rstrip(" \t")
-                if rest.count(ch) == len(rest):
-                    level = 1 if ch == "=" else 2
-                    marker = ch
-                    break
-        if s[nxt] < 0:
-            nxt += 1
-            continue
-        if _interrupts(state, nxt, endLine, terms):
-            break
-        nxt += 1
-    if not level:
-        state.parentType = old
-        if endLine == state.lineMax:
-            _push_paragraph(state, startLine, nxt)
-            return True
-        return False
-    content = state.getLines(startLine, nxt, state.blkIndent, False).strip(_TRIM)
-    state.line = nxt + 1
-    token = state.push("heading_open", "h" + str(level), 1)
-    token.markup = marker
-    token.map = [startLine, state.line]
-    token = state.push("inline", "", 0)
-    token.content = content
-    token.map = [startLine, state.line - 1]
-    token.children = []
-    token = state.push("heading_close", "h" + str(level), -1)
-    token.markup = marker
-    state.parentType = old
-    return True
-
-
-def _table(state, startLine: int, endLine: int, silent: bool) -> bool:
-    """A GFM table, for its extent only: one ``table_open`` and ``table_close``
-    token instead of several per cell (a 10 MB table made millions of them)."""
-    if not _orig_table(state, startLine, endLine, True):
-        return False
-    if silent:
-        return True
-    terms = state.md.block.ruler.getRules("blockquote")
-    nxt = startLine + 2
-    b, e, t, s = state.bMarks, state.eMarks, state.tShift, state.sCount
-    while nxt < endLine:
-        if s[nxt] < state.blkIndent:
-            break
-        if _interrupts(state, nxt, endLine, terms, table=False):
-            break
-        if b[nxt] + t[nxt] >= e[nxt] or not state.src[b[nxt] + t[nxt] : e[nxt]].strip(_TRIM):
-            break
-        if state.is_code_block(nxt):
-            break
-        nxt += 1
-    token = state.push("table_open", "table", 1)
-    token.map = [startLine, nxt]
-    state.push("table_close", "table", -1)
-    state.line = nxt
-    return True
-
-
-def _tokenize(state, startLine: int, endLine: int) -> None:
-    """markdown-it's block loop for nested content (list items, quotes).
-
-    Past :data:`MAX_NESTING` the container's remaining lines become one flat
-    paragraph instead of being skipped to the end of the document (which lost
-    every section after a deep list). Raises :class:`_OverBudget` when the
-    document has made :data:`TOKEN_BUDGET` tokens.
-    """
-    rules = state.md.block.ruler.getRules("")
-    line = startLine
-    has_empty = False
-    spent = state.__dict__.get("_brief_spent", 0)
-    while line < endLine:
-        state.line = line = state.skipEmptyLines(line)
-        if line >= endLine:
-            break
-        if state.sCount[line] < state.blkIndent:
-            break
-        if spent + len(state.tokens) > TOKEN_BUDGET:
-            raise _OverBudget
-        if state.level >= MAX_NESTING:
-            last = line
-            k = line
-            while k < endLine:
-                if state.bMarks[k] + state.tShift[k] < state.eMarks[k]:
-                    if state.sCount[k] < state.blkIndent:
-                        break
-                    last = k
-                k += 1
-            token_start = len(state.tokens)
-            _push_paragraph(state, line, last + 1)
-            state.tokens[token_start].meta["flat"] = True
-            line = state.line
-            continue
-        for rule in rules:
-            if rule(state, line, endLine, False):
-                if state.line <= line:
-                    raise RuntimeError("block rule didn't increment state.line")
-                break
-        else:  # pragma: no cover - the paragraph rule always matches
-            raise RuntimeError("none of the block rules matched")
-        state.tight = not has_empty
-        line = state.line
-        if line - 1 < endLine and state.isEmpty(line - 1):
-            has_empty = True
-        if line < endLine and state.isEmpty(line):
-            has_empty = True
-            line += 1
-            state.line = line
-
-
-# ---------------------------------------------------------------- records
-#: A scanned paragraph's inline content, read from its lines when first needed.
-LAZY = "\x00lazy"
-
-
-class _Rec:
-    """One block as the loader keeps it (lines relative to the parsed text).
-
-    ``kind``: heading, text, code, table, list, quote, html, comment, rule, refs.
-    ``leaves``: for list and quote, the blocks inside, in order (nested lists
-    flattened). ``quotes``: enclosing quote depth. ``fence``: the fence marker.
-    """
-
-    __slots__ = ("kind", "l0", "l1", "level", "content", "leaves", "quotes", "fence", "atx")
-
-    def __init__(self, kind, l0, l1, level=0, content=None, leaves=None, quotes=0, fence="", atx=False):
-        self.kind, self.l0, self.l1, self.level, self.content = kind, l0, l1, level, content
-        self.leaves, self.quotes, self.fence, self.atx = leaves, quotes, fence, atx
-
-
-_COMMENT = re.compile(r"\A\s*<!--.*-->\s*\Z", re.S)
-
-
-def _html_kind(content: str) -> str:
-    return "comment" if _COMMENT.match(content) and content.count("<!--") == 1 else "html"
-
-
-def _leaf(tokens, i: int, quotes: int) -> tuple[_Rec | None, int]:
-    """The leaf block opened by ``tokens[i]`` and the index after it."""
-    t = tokens[i]
-    typ = t.type
-    m = t.map or [0, 0]
-    if typ == "paragraph_open":
-        return _Rec("text", m[0], m[1], content=tokens[i + 1].content, quotes=quotes), i + 3
-    if typ == "heading_open":
-        return _Rec("text", m[0], m[1], content=tokens[i + 1].content, quotes=quotes, atx=t.markup.startswith("#")), i + 3
-    if typ == "fence":
-        return _Rec("code", m[0], m[1], quotes=quotes, fence=t.markup), i + 1
-    if typ == "code_block":
-        return _Rec("code", m[0], m[1], quotes=quotes), i + 1
-    if typ == "table_open":
-        return _Rec("table", m[0], m[1], quotes=quotes), i + 2
-    if typ == "html_block":
-        return _Rec(_html_kind(t.content), m[0], m[1], content=t.content, quotes=quotes), i + 1
-    if typ == "hr":
-        return _Rec("rule", m[0], m[1], quotes=quotes), i + 1
-    return None, i + 1
-
-
-def _convert(tokens, recs: list[_Rec], line: int, nxt: int) -> None:
-    """Turn the tokens of one top-level block into a record."""
-    if not tokens:  # link-reference definitions make no token
-        recs.append(_Rec("refs", line, nxt))
-        return
-    t = tokens[0]
-    typ = t.type
-    if typ == "heading_open":
-        recs.append(_Rec("heading", t.map[0], t.map[1], int(t.tag[1]), tokens[1].content, atx=t.markup.startswith("#")))
-        return
-    if typ in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
-        leaves: list[_Rec] = []
-        quotes = 0
-        i = 0
-        while i < len(tokens):
-            k = tokens[i].type
-            if k == "blockquote_open":
-                quotes += 1
-                i += 1
-            elif k == "blockquote_close":
-                quotes -= 1
-                i += 1
-            else:
-                leaf, i = _leaf(tokens, i, quotes)
-                if leaf is not None:
-                    leaves.append(leaf)
-        kind = "quote" if typ == "blockquote_open" else "list"
-        recs.append(_Rec(kind, t.map[0], t.map[1], leaves=leaves))
-        return
-    leaf, _ = _leaf(tokens, 0, 0)
-    if leaf is not None:
-        recs.append(leaf)
-
-
-def _markdown_it_blocks(norm: str, env: dict, whole: bool) -> tuple[list[_Rec], int | None]:
-    """Top-level blocks of ``norm`` by markdown-it; ``(records, line)`` where
-    ``line`` is where the line scanner must take over (None: all read)."""
-    from markdown_it.rules_block import StateBlock
-
-    md = _parser()
-    tokens: list = []
-    state = StateBlock(norm, md, env, tokens)
-    state._brief_spent = 0
-    rules = md.block.ruler.getRules("")
-    line, end = 0, state.lineMax
-    recs: list[_Rec] = []
-    while line < end:
-        line = state.skipEmptyLines(line)
-        if line >= end:
-            break
-        state.line = line
-        try:
-            for rule in rules:
-                if rule(state, line, end, False):
-                    break
-        except (_OverBudget, RecursionError):
-            del tokens[:]
-            return recs, line
-        _convert(tokens, recs, line, state.line)
-        state._brief_spent += len(tokens)
-        del tokens[:]
-        line = state.line
-        if state._brief_spent > TOKEN_BUDGET and line < end:
-            return recs, line
-    if not whole:  # the last block may go on past the cut
-        return (recs[:-1], recs[-1].l0) if recs else (recs, 0)
-    return recs, None
-
-
-# ---------------------------------------------------------------- line scanner
-_S_FENCE = re.compile(r" {0,3}(`{3,}(?![^\n]*`)|~{3,})")
-_S_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)", re.M)
-_S_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_S_HR = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.M)
-_S_LIST = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
-_S_ITEM = re.compile(r"^[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)", re.M)
-_S_REF = re.compile(r" {0,3}\[((?:[^\[\]\\\n]|\\.){1,999})\]:[ \t]*(<[^>\n]*>|\S+)(?:[ \t]+(\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$", re.M)
-_S_DELIM = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.M)
-_S_BLANKS = re.compile(r"(?:[ \t]*\n)*")
-_S_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|$)")
-_BLOCK_START = r" {0,3}(?:`{3,}|~{3,}|#{1,6}(?:[ \t]|\n|$)|>|<[A-Za-z/!?])"
-_S_PARA_END = re.compile(
-    r"\n(?=[ \t]*(?:\n|$)|" + _BLOCK_START[:-1] + r"|[-*_][ \t]*[-*_][ \t]*[-*_][-*_ \t]*(?:\n|$)|=+[ \t]*(?:\n|$)))"
-)
-_S_LIST_END = re.compile(
-    r"\n(?:[ \t]*\n)+(?=[^ \t\n])(?!(?:[-+*]|\d{1,9}[.)])(?:[ \t]|\n|$))|\n(?=" + _BLOCK_START + ")"
-)
-_INDENTS = re.compile(r"\n[ \t]+")
-_S_CODE_END = re.compile(r"\n(?! {4}|\t|[ \t]*(?:\n|$))")
-
-
-def _scan(text: str, first: int, env: dict, starts: list[int] | None = None) -> list[_Rec]:
-    """Top-level blocks of ``text`` (line-normalised) from line ``first`` on, by
-    regular expressions over the text: linear and fast, for what markdown-it
-    has no budget left for.
-
-    Fences, ATX and setext headings, rules, tables, lists, quotes, HTML,
-    comments, link-reference definitions (added to ``env``), indented code and
-    paragraphs. The items of a list and the lines of a quote are found when
-    asked for (:func:`_scan_leaves`).
-    """
-    if starts is None:
-        starts = _line_starts(text)
-    n = len(text)
-    recs: list[_Rec] = []
-    refs = env.setdefault("references", {})
-
-    def line_of(off: int) -> int:
-        return bisect_right(starts, off) - 1
-
-    def add(kind: str, s: int, e: int, **kw) -> int:
-        l0, l1 = line_of(s), line_of(e - 1 if e > s else s) + 1
-        recs.append(_Rec(kind, l0, l1, **kw))
-        return e
-
-    pos = starts[first] if first < len(starts) else n
-    while pos < n:
-        pos = _S_BLANKS.match(text, pos).end()
-        if pos >= n:
-            break
-        eol = text.find("\n", pos)
-        eol = n if eol < 0 else eol
-        line = text[pos:eol]
-        if eol == n and not line.strip():
-            break
-        head = line.lstrip(" ")
-        c = head[:1]
-        if c in "`~" and _S_FENCE.match(line):
-            mark = _S_FENCE.match(line).group(1)
-            closer = re.compile(r"^ {0,3}" + re.escape(mark[0]) + "{" + str(len(mark)) + r",}[ \t]*$", re.M)
-            m = closer.search(text, min(n, eol + 1))
-            end = m.end() if m else n
-            pos = add("code", pos, end, fence=mark[0] * 3) + 1
-            continue
-        if c == "#" and _S_ATX.match(line):
-            m = _S_ATX.match(line)
-            title = re.sub(r"(?:[ \t]+#+)?[ \t]*$", "", line[m.end() :]).strip()
-            pos = add("heading", pos, eol, level=len(m.group(1)), content=title, atx=True) + 1
-            continue
-        if c in "-*_" and _S_HR.match(line):
-            pos = add("rule", pos, eol) + 1
-            continue
-        if head.startswith("<!--"):
-            k = text.find("-->", pos)
-            k = n if k < 0 else k + 3
-            end = text.find("\n", k)
-            end = n if end < 0 else end
-            pos = add("comment", pos, end, content=text[pos:end]) + 1
-            continue
-        if c == "<" and len(head) > 1 and (head[1].isalpha() or head[1] in "/!?"):
-            m = _S_BLANK_LINE.search(text, pos)
-            end = m.start() if m else n
-            pos = add("html", pos, end, content=text[pos:end]) + 1
-            continue
-        if line.startswith(("    ", "\t")) or (line[:1] == " " and line.lstrip(" ")[:1] == "\t"):
-            m = _S_CODE_END.search(text, pos)
-            end = m.start() if m else n
-            end = _rtrim(text, pos, end)
-            pos = add("code", pos, end) + 1
-            continue
-        if c == "[" and _S_REF.match(line):
-            end = pos
-            while True:
-                m = _S_REF.match(text, end)
-                if not m:
-                    break
-                _add_ref(refs, m)
-                end = m.end()
-                if end < n and text[end] == "\n" and _S_REF.match(text, end + 1):
-                    end += 1
-                else:
-                    break
-            pos = add("refs", pos, end) + 1
-            continue
-        if c == ">":
-            m = _S_BLANK_LINE.search(text, pos)
-            end = m.start() if m else n
-            pos = add("quote", pos, end) + 1
-            continue
-        if _S_LIST.match(line):
-            m = _S_LIST_END.search(text, pos)
-            end = m.start() if m else n
-            end = _rtrim(text, pos, end)
-            pos = add("list", pos, end) + 1
-            continue
-        # a paragraph, a setext heading or a table
-        m = _S_PARA_END.search(text, pos)
-        end = m.start() if m else n
-        if end < n:
-            nxt_eol = text.find("\n", end + 1)
-            nxt_eol = n if nxt_eol < 0 else nxt_eol
-            under = text[end + 1 : nxt_eol]
-            if _S_SETEXT.match(under):
-                content = "\n".join(x.strip() for x in text[pos:end].split("\n"))
-                pos = add("heading", pos, nxt_eol, level=1 if under.strip()[0] == "=" else 2, content=content) + 1
-                continue
-        if end > eol and "|" in line and _S_DELIM.match(text, eol + 1):
-            pos = add("table", pos, end) + 1
-            continue
-        pos = add("text", pos, end, content=LAZY) + 1  # content read when needed
-    return recs
-
-
-def _rtrim(text: str, s: int, e: int) -> int:
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return e
-
-
-def _scan_leaves(info: MarkdownInfo, rec: _Rec) -> list[_Rec]:
+def _scan_leaves(info: MarkdownInfo, rec: Rec) -> list[Rec]:
     """The items of a scanned list (one part per marker line, nested ones too)
     or the paragraph of a scanned quote."""
     src = info.source
@@ -544,31 +66,19 @@ def _scan_leaves(info: MarkdownInfo, rec: _Rec) -> list[_Rec]:
 
     if rec.kind == "quote":
         lines = [info.line_span(k) for k in range(rec.l0, rec.l1)]
-        content = "\n".join(re.sub(r"^(?:[ \t]{0,3}>[ \t]?)+", "", src[a:b]).lstrip(" \t") for a, b, _ in lines).strip(_TRIM)
-        return [_Rec("text", rec.l0, rec.l1, content=content, quotes=1)] if content else []
-    marks = [m for m in _S_ITEM.finditer(src, s, e)]
+        content = "\n".join(re.sub(r"^(?:[ \t]{0,3}>[ \t]?)+", "", src[a:b]).lstrip(" \t") for a, b, _ in lines).strip(TRIM)
+        return [Rec("text", rec.l0, rec.l1, content=content, quotes=1)] if content else []
+    marks = [m for m in ITEM_MARK.finditer(src, s, e)]
     out = []
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else e
         body = src[m.end() : end]
         lines = _EOL.split(body.rstrip())
-        content = "\n".join(x.lstrip(" \t") for x in lines).strip(_TRIM)
+        content = "\n".join(x.lstrip(" \t") for x in lines).strip(TRIM)
         if content:
             l0 = line_of(m.start())
-            out.append(_Rec("text", l0, l0 + len(lines), content=content))
+            out.append(Rec("text", l0, l0 + len(lines), content=content))
     return out
-
-
-def _add_ref(refs: dict, m: re.Match) -> None:
-    from markdown_it.common.utils import normalizeReference
-
-    label = normalizeReference(m.group(1))
-    if label and label not in refs:
-        href = m.group(2)
-        if href.startswith("<") and href.endswith(">"):
-            href = href[1:-1]
-        title = m.group(3)[1:-1] if m.group(3) else ""
-        refs[label] = {"title": title, "href": href}
 
 
 # ---------------------------------------------------------------- document context
@@ -623,13 +133,13 @@ class MarkdownInfo:
             e -= 1
         return s, e
 
-    def content(self, rec: _Rec) -> str | None:
+    def content(self, rec: Rec) -> str | None:
         """The inline content of a prose record (read from its lines for the line scanner's)."""
         if rec.content is LAZY:
             s = self.line_span(rec.l0)[0]
             e = self.line_span(rec.l1 - 1)[1]
             raw = self.source[s:e].replace("\r\n", "\n").replace("\r", "\n")
-            rec.content = _INDENTS.sub("\n", raw.strip(_TRIM))
+            rec.content = INDENTS.sub("\n", raw.strip(TRIM))
         return rec.content
 
     def content_lines(self, content: str, l0: int, l1: int) -> list[tuple[int, int, int]]:
@@ -641,7 +151,7 @@ class MarkdownInfo:
         src = self.source
         while l1 - k > want:
             a, b, _ = self.line_span(k)
-            if src[a:b].strip(_TRIM + ">"):
+            if src[a:b].strip(TRIM + ">"):
                 break
             k += 1
         return [self.line_span(k + i) for i in range(want)]
@@ -657,7 +167,7 @@ class MarkdownInfo:
         if not atx and len(content) > mdinline.FAST_CHARS:
             return self._render_huge(content, l0, l0 if l1 is None else l1, at)
         if at is not None:  # the content is the source itself (a top-level paragraph)
-            pieces = mdinline.render(_parser(), content, self.env, verbatim=True)
+            pieces = mdinline.render(parser(), content, self.env, verbatim=True)
             return mdinline.view(pieces, mdinline.ContentMap.shifted(at, len(content)))
         lines = self.content_lines(content, l0, l0 if l1 is None else l1)
         if atx:
@@ -669,8 +179,8 @@ class MarkdownInfo:
                 j = m.end() if m else 0
             cmap = mdinline.ContentMap.shifted(s + j, len(content))
         else:
-            cmap = mdinline.ContentMap.for_lines(content, self.source, lines, _TRIM)
-        pieces = mdinline.render(_parser(), content, self.env)
+            cmap = mdinline.ContentMap.for_lines(content, self.source, lines, TRIM)
+        pieces = mdinline.render(parser(), content, self.env)
         return mdinline.view(pieces, cmap)
 
     def _verbatim(self, content: str, l0: int) -> int | None:
@@ -689,7 +199,7 @@ class MarkdownInfo:
         src = self.source
         while l1 - k > want:  # as content_lines: skip lines that trimming emptied
             a, b, _ = self.line_span(k)
-            if src[a:b].strip(_TRIM + ">"):
+            if src[a:b].strip(TRIM + ">"):
                 break
             k += 1
         parts: list[Shown] = []
@@ -706,8 +216,8 @@ class MarkdownInfo:
                 cmap = mdinline.ContentMap.shifted(at + pos, len(chunk))
             else:
                 lines = [self.line_span(k + i) for i in range(nl)]
-                cmap = mdinline.ContentMap.for_lines(chunk, src, lines, _TRIM if end == n else "")
-            pieces = mdinline.render(_parser(), chunk, self.env, fast=True, verbatim=at is not None)
+                cmap = mdinline.ContentMap.for_lines(chunk, src, lines, TRIM if end == n else "")
+            pieces = mdinline.render(parser(), chunk, self.env, fast=True, verbatim=at is not None)
             shown, c, only = mdinline.view(pieces, cmap)
             only_images = only_images and only
             if shown.text:
@@ -730,10 +240,10 @@ class MarkdownInfo:
             pos = m.end()
         if pos < e:
             lines.append((pos, e, 0))
-        if len(lines) >= 2 and _S_SETEXT.match(src[lines[-1][0] : lines[-1][1]]):
+        if len(lines) >= 2 and SETEXT_UNDERLINE.match(src[lines[-1][0] : lines[-1][1]]):
             lines = lines[:-1]
-            content = "\n".join(src[a:b].lstrip(" \t") for a, b, _ in lines).strip(_TRIM)
-            cmap = mdinline.ContentMap.for_lines(content, src, lines, _TRIM)
+            content = "\n".join(src[a:b].lstrip(" \t") for a, b, _ in lines).strip(TRIM)
+            cmap = mdinline.ContentMap.for_lines(content, src, lines, TRIM)
         else:
             a, b, _ = lines[0] if lines else (s, e, 0)
             line = src[a:b]
@@ -742,7 +252,7 @@ class MarkdownInfo:
             c1 = len(re.sub(r"(?:[ \t]+#+|^#+)?[ \t]*$", "", line[c0:])) + c0
             content = line[c0:c1]
             cmap = mdinline.ContentMap.shifted(a + c0, len(content))
-        pieces = mdinline.render(_parser(), content, self.env)
+        pieces = mdinline.render(parser(), content, self.env)
         return mdinline.view(pieces, cmap)[0]
 
 
@@ -797,7 +307,7 @@ class MarkdownBlock:
 
     __slots__ = ("info", "rec", "_parts", "_view", "_lines_of")
 
-    def __init__(self, info: MarkdownInfo, rec: _Rec) -> None:
+    def __init__(self, info: MarkdownInfo, rec: Rec) -> None:
         self.info = info
         self.rec = rec
         self._parts = None
@@ -841,6 +351,8 @@ class MarkdownBlock:
                 self._view = (self.info.heading_view(p.start, p.end), [], False)
             return self._view[0]
         if p.kind == "text" and self.rec.content is not None:
+            if self._view is None and p.text == self.info.content(self.rec) and not mdinline.has_markup(p.text):
+                return None  # plain prose: displayed as it stands in the source
             return self.rendered()[0]
         return None
 
@@ -849,8 +361,8 @@ class MarkdownBlock:
         if self.rec.kind in ("list", "quote"):
             return tuple(s for q in self.parts(p) for s in q.sentences)
         content = self.info.content(self.rec) if p.kind == "text" else None
-        if not content:
-            return ()
+        if not content or _ONLY_TEMPLATES.match(content):
+            return ()  # nothing, or only site-generator template calls ({{image "a.svg"}})
         if p.text == content and not mdinline.has_markup(content):
             # plain prose as it stands in the source: split it as plain text is split
             from ..segment import sentence_spans
@@ -867,6 +379,10 @@ class MarkdownBlock:
             src = self.info.source
             return tuple(Sentence(a, b, src[a:b]) for a, b in sentence_spans(src, p.start, p.end))
         return mdinline.sentences(shown, code, self.info.source, p.start, p.end)
+
+    def has_markup(self, p: Paragraph) -> bool:
+        """Whether ``p`` may hold inline markup (else all of its text is displayed)."""
+        return mdinline.has_markup(p.text)
 
     def words(self, p: Paragraph) -> int:
         """Displayed words of ``p`` (see :func:`visible_words`)."""
@@ -953,36 +469,58 @@ class MarkdownBlock:
         if kind in ("table", "html"):
             lines = self._lines(p)
             k = max(0, bisect_right(lines, (s, s)) - 1)
+            if kind == "table":  # rows joined by " · ", in one build
+                pieces: list = []
+                prev = None
+                while k < len(lines) and lines[k][0] < e:
+                    a, b = lines[k]
+                    if b > s:
+                        if prev is not None:
+                            pieces.append((" \u00b7 ", prev, a - prev))
+                        n = len(pieces)
+                        self._row_pieces(a, b, pieces)
+                        prev = b if len(pieces) > n else prev
+                    k += 1
+                return Shown.build(pieces)
             views = []
             while k < len(lines) and lines[k][0] < e:
                 a, b = lines[k]
                 if b > s:
-                    views.append(self._row_view(a, b) if kind == "table" else _html_view(self.info.source, a, b))
+                    views.append(_html_view(self.info.source, a, b))
                 k += 1
             return Shown.join(views)
         return None
 
     def _row_view(self, s: int, e: int) -> Shown:
+        """A table row as displayed: its cells, rendered, joined by `` | ``."""
+        out: list[tuple[str, int, int]] = []
+        self._row_pieces(s, e, out)
+        return Shown.build(out)
+
+    def _row_pieces(self, s: int, e: int, out: list) -> None:
         src = self.info.source
-        cells = []
-        pos = s
-        if pos < e and src[pos] == "|":
-            pos += 1
-        k = pos
-        while k <= e:
-            if k == e or (src[k] == "|" and src[k - 1] != "\\"):
-                a, b = pos, k
-                while a < b and src[a] in " \t":
-                    a += 1
-                while b > a and src[b - 1] in " \t":
-                    b -= 1
-                if b > a:
-                    content = src[a:b]
-                    cmap = mdinline.ContentMap.shifted(a, b - a)
-                    cells.append(mdinline.view(mdinline.render(_parser(), content, self.info.env), cmap)[0])
-                pos = k + 1
-            k += 1
-        return Shown.join(cells, " | ")
+        plain = not mdinline.has_markup(src[s:e])
+        bounds = [s - 1] + [m.start() for m in _CELL_SEP.finditer(src, s, e)] + [e]
+        prev = None
+        for x, y in zip(bounds, bounds[1:]):
+            a, b = x + 1, y
+            while a < b and src[a] in " \t":
+                a += 1
+            while b > a and src[b - 1] in " \t":
+                b -= 1
+            if b <= a:
+                continue
+            if prev is not None:
+                out.append((" | ", prev, a - prev))
+            if plain:
+                out.append((src[a:b], a, b - a))
+            else:
+                shown = mdinline.view(mdinline.render(parser(), src[a:b], self.info.env), mdinline.ContentMap.shifted(a, b - a))[0]
+                out.extend(shown._pieces())
+            prev = b
+
+
+_CELL_SEP = re.compile(r"(?<!\\)\|")
 
 
 def _html_view(src: str, s: int, e: int) -> Shown:
@@ -1040,7 +578,16 @@ def _group(units: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
     return out
 
 
-def _leaf_paragraph(info: MarkdownInfo, lf: _Rec) -> Paragraph | None:
+_ONLY_TEMPLATES = re.compile(r"\s*(?:(?:\{\{.*?\}\}|\{%.*?%\})\s*)+\Z", re.S)
+
+
+def _plain(text: str) -> bool:
+    """Prose with no inline markup, no indented or CRLF continuation lines and no
+    list markers: it is displayed as it stands and needs no Markdown meaning."""
+    return not (mdinline.has_markup(text) or "\n " in text or "\n\t" in text or "\r" in text or "\n\f" in text)
+
+
+def _leaf_paragraph(info: MarkdownInfo, lf: Rec) -> Paragraph | None:
     """A part (leaf) of a list or quote as a :class:`Paragraph`."""
     src = info.source
     blk = MarkdownBlock(info, lf)
@@ -1049,9 +596,11 @@ def _leaf_paragraph(info: MarkdownInfo, lf: _Rec) -> Paragraph | None:
             return None
         if "\n" not in lf.content and not lf.atx:  # one line: the content ends the line
             a, b, _ = info.line_span(lf.l0)
-            e = a + len(src[a:b].rstrip(_TRIM))
+            e = a + len(src[a:b].rstrip(TRIM))
             s = e - len(lf.content)
             if s >= a and src.startswith(lf.content, s):
+                if not mdinline.has_markup(lf.content):
+                    return Paragraph(s, e, lf.content, lf.kind)  # plain prose reads as plain text does
                 return Paragraph(s, e, lf.content, lf.kind, None, blk)
         lines = info.content_lines(lf.content, lf.l0, lf.l1)
         if lf.atx:
@@ -1059,7 +608,7 @@ def _leaf_paragraph(info: MarkdownInfo, lf: _Rec) -> Paragraph | None:
             s0 = shown.source_start
             s, e = (s0, shown.source_end) if s0 is not None else info.lines_span(lf.l0, lf.l1)
         else:
-            cmap = mdinline.ContentMap.for_lines(lf.content, src, lines, _TRIM)
+            cmap = mdinline.ContentMap.for_lines(lf.content, src, lines, TRIM)
             s, e = cmap.start(0), cmap.end(len(lf.content))
     else:
         s, e = info.lines_span(lf.l0, lf.l1)
@@ -1128,12 +677,12 @@ _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
 _PLAIN_HEADING = re.compile(r"[\\`*_\[\]<>&!~{]")
 
 
-def _title_text(info: MarkdownInfo, rec: _Rec, images: bool = True) -> str:
+def _title_text(info: MarkdownInfo, rec: Rec, images: bool = True) -> str:
     """Displayed text of a heading; without image alt text when ``images`` is False."""
     content = rec.content or ""
     if not _PLAIN_HEADING.search(content):
         return " ".join(content.split())
-    pieces = mdinline.render(_parser(), content, info.env)
+    pieces = mdinline.render(parser(), content, info.env)
     text = "".join(t for t, _, _, flags in pieces if images or not flags & mdinline.IMAGE)
     return re.sub(r"\s+", " ", _SHORTCODE.sub("", text)).strip()
 
@@ -1167,19 +716,6 @@ def _html_title(content: str) -> str | None:
 
 
 # ---------------------------------------------------------------- the loader
-def _line_starts(text: str) -> list[int]:
-    """Offsets where lines start (after ``\n``, ``\r\n`` or ``\r``)."""
-    if "\r" not in text:  # the common case, at C speed
-        from itertools import accumulate
-
-        starts = list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))
-        starts.pop()
-        return starts
-    starts = [0]
-    starts.extend(m.end() for m in _EOL.finditer(text))
-    return starts
-
-
 def parse_markdown(text: str, path: str | None = None) -> Document:
     """Build a :class:`Document` from Markdown source.
 
@@ -1190,7 +726,7 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
     fields, body = _front_matter(text)
     if not body:
         fields, body = _pandoc_title(text)
-    starts = _line_starts(text)
+    starts = line_starts(text)
     base_line = bisect_right(starts, body) - 1 if body else 0
     n = len(text)
     env: dict = {}
@@ -1208,14 +744,14 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
             cut = body_text.find("\n", PREFIX_CHARS)
             cut = len(body_text) if cut < 0 else cut + 1
     head = body_text[:cut].replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
-    recs, resume = _markdown_it_blocks(head, env, cut == len(body_text))
+    recs, resume = markdown_it_blocks(head, env, cut == len(body_text))
     if resume is not None:
         if "\r" in body_text:
-            recs.extend(_scan(body_text.replace("\r\n", "\n").replace("\r", "\n"), resume, env))
+            recs.extend(scan(body_text.replace("\r\n", "\n").replace("\r", "\n"), resume, env))
         else:  # the same lines: reuse their offsets
-            recs.extend(_scan(body_text, resume, env, [s - body for s in starts[base_line:]]))
+            recs.extend(scan(body_text, resume, env, [s - body for s in starts[base_line:]]))
 
-    blocks: list[tuple[str, int, int, _Rec]] = []
+    blocks: list[tuple[str, int, int, Rec]] = []
     for r in recs:
         s, e = info.lines_span(r.l0, r.l1)
         if s < e:
@@ -1251,8 +787,11 @@ def parse_markdown(text: str, path: str | None = None) -> Document:
     if title_block is not None:
         blocks = [b for b in blocks if b is not title_block]
 
-    def para(kind: str, s: int, e: int, rec: _Rec | None) -> Paragraph:
-        return Paragraph(s, e, text[s:e], kind, None, MarkdownBlock(info, rec) if rec is not None else None)
+    def para(kind: str, s: int, e: int, rec: Rec | None) -> Paragraph:
+        t = text[s:e]
+        if rec is None or (kind == "text" and _plain(t)):
+            return Paragraph(s, e, t, kind)  # plain prose reads as plain text does
+        return Paragraph(s, e, t, kind, None, MarkdownBlock(info, rec))
 
     lead_paras: list[Paragraph] = []
     if body:

@@ -171,6 +171,8 @@ def render(md, content: str, env: dict, fast: bool = False, verbatim: bool = Fal
     """
     if not _MARKUP_CHARS.search(content):
         return plain_render(content, verbatim)
+    if "{{" in content or "{%" in content:
+        content = mask_templates(content)
     if fast or len(content) > FAST_CHARS:
         return fast_render(content, verbatim)
     from markdown_it.rules_inline import StateInline
@@ -231,7 +233,24 @@ def _code_piece(t, src: str, s: int, e: int, base: int, flags: int, out: list) -
 # Characters that may start an inline construct (escape, code, emphasis,
 # strikethrough, link, image, autolink or tag, entity): content without any is
 # plain text with line breaks.
-_MARKUP_CHARS = re.compile(r"[\\`*_~\[<&]")
+_MARKUP_CHARS = re.compile(r"[\\`*_~\[<&]|\{[{%]")
+# Site-generator templates in Markdown sources (Hugo, Jekyll): a link whose target
+# is a template, and Hugo shortcodes, which the published page does not show as text.
+_TEMPLATE_TARGET = re.compile(r"\]\([ \t]*(\{\{.*?\}\}|\{%.*?%\})")
+_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")
+
+
+def mask_templates(content: str) -> str:
+    """``content`` with site-generator templates masked, same length (offsets
+    hold): a template link target becomes ``xxx`` (so ``[text]({{< ref "a" >}})``
+    is a link showing "text") and a Hugo shortcode an HTML comment (not shown).
+
+    Example:
+        >>> mask_templates('[docs]({{< ref "a b" >}}) and {{< figure src="x" >}} here')
+        '[docs](xxxxxxxxxxxxxxxxx) and <!--xxxxxxxxxxxxxxx--> here'
+    """
+    content = _TEMPLATE_TARGET.sub(lambda m: m.group(0)[: m.start(1) - m.start()] + "x" * len(m.group(1)), content)
+    return _SHORTCODE.sub(lambda m: "<!--" + "x" * (len(m.group(0)) - 7) + "-->" if len(m.group(0)) >= 7 else m.group(0), content)
 _BREAK = re.compile(r" *\n[ \t]*")
 _WIDE_BREAK = re.compile(r" +\n[ \t]*|\n[ \t]+")  # a line break with blanks around it
 

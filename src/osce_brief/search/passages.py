@@ -372,9 +372,12 @@ def _shown_hits_only(doc: Document, blocks: list[_Block], bstarts: list[int],
         v = doc.markup.heading_view(b.start, b.end) if p is None else p.shown  # type: ignore[attr-defined]
         if v is not None:  # prose: seen when it maps onto displayed characters
             return lambda s, e: (lambda a, c: c > a)(*v.shown_span(s, e))
+        if p.kind == "text":  # plain prose: all of it is seen
+            return (b.start, b.end)
         units = _block_units(b, "sentence")  # code lines (fences left out), table rows, HTML elements
         ustarts = [u[0] for u in units]
-        if p.kind not in ("table", "html") and not (p.kind == "meta" and p.markup is not None):  # type: ignore[union-attr]
+        plain_table = p.kind == "table" and not p.markup.has_markup(p)  # type: ignore[union-attr]
+        if plain_table or (p.kind not in ("table", "html") and not (p.kind == "meta" and p.markup is not None)):  # type: ignore[union-attr]
             return (units[0][0], units[-1][1]) if units else (0, 0)
         views: dict[tuple[int, int], object] = {}
 
