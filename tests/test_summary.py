@@ -121,6 +121,7 @@ def test_dateline_trimmed():
         "Scroll down for video of the rescue at the harbour.",
         "By . Daily Mail Reporter .",
         "Short one here.",
+        "Stability: 0 - Deprecated: Use Object.assign() instead.",
         "Have you ever wondered why the sky is blue at noon?",
     ],
 )
@@ -324,6 +325,10 @@ def test_dateline_only_opens_a_paragraph():
         (": label\n    Label for b and t commands.", "markup"),
         ("=      Print the current line number.", "markup"),
         ("#635612", "markup"),
+        ("offset {integer} Number of bytes to skip before starting to read.", "code"),
+        ("Returns: {Promise} Fulfills with undefined upon success.", "code"),
+        ("modulusLength: {number} Key size in bits (RSA, DSA).", "code"),
+        ("%s: String will be used to convert all values except BigInt and Object.", "markup"),
     ],
 )
 def test_junk_reason(text, reason):

@@ -158,7 +158,7 @@ _CTA_HINTS = ("click", "scroll", "sign up", "subscribe", "follow", "reserved", "
 _READER_HINTS = ("you", "guys", "folks", "y'all", "we'll", "let")
 _INTERJECTION = re.compile(r"^(?:well|okay|ok|oh|hey|look|anyway|alright)\s*,", re.I)
 _COPYRIGHT = re.compile(r"^(?:copyright\b|\(c\)\s*(?:\d|copyright)|\u00a9)", re.I)
-_LABEL = re.compile(r"^[A-Z][A-Z0-9 &'\-]{2,30}:")
+_LABEL = re.compile(r"^(?:[A-Z][A-Z0-9 &'\-]{2,30}|[A-Z][a-z]{2,15}):")  # "PHOTOS:", "Stability:"
 
 
 def dateline_end(text: str, opens: bool = True) -> int:
@@ -201,7 +201,7 @@ _MARKUP_LINE = re.compile(
 # "... the following conditions are met:\n1." (a lead-in and the marker of what it introduces)
 _LEAD_IN = re.compile(r":[ \t]*\n[ \t]*(?:\(?[0-9a-zA-Z]{1,3}[.)]|[-*\u2022+])[ \t]*$")
 _WORDISH = re.compile(r"[^\W\d_]{2}")
-_ODD_FIRST = frozenset(":=;|&~^<>{}\\")
+_ODD_FIRST = frozenset(":=;|&~^<>{}%\\")
 _BRACKETED = re.compile(r"^\[[^\[\]]+\][.:]?$")
 _BULLET_LINE = re.compile(r"^[ \t]*(?:[-*\u2022+]|\d+[.)])[ \t]+\S", re.M)
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w\-]*(?:\s+[\w\-:]+(?:=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`][^\s<>]*))?)*\s*/?>")
@@ -257,6 +257,9 @@ def _has_odd(t: str) -> bool:
     )
 
 
+# an API parameter or return value with a JSDoc-style type: "offset {integer} ...",
+# "Returns: {Promise} ...", "modulusLength: {number} ..."
+_SIGNATURE = re.compile(r"[\w.$]+(?:\[[^\]\n]*\])?[ \t]*:?[ \t]*\{[^{}\n]{1,80}\}")
 _OPTION_START = re.compile(r"-{1,2}[A-Za-z0-9][\w\-]*[ \t\n]")
 _STATEMENT_END = re.compile(r"(?:;|\{|\}|\)\s*\{)\s*$")
 
@@ -333,6 +336,8 @@ def junk_reason(text: str, markdown: bool = False, line_start: bool = False) -> 
     if odd:
         if _PROMPT_LINE.search(shown) or _CODE_LINE.search(shown) or _STATEMENT_END.search(shown):
             return "code"
+        if "{" in shown and _SIGNATURE.match(shown):
+            return "code"  # a parameter and its type: "offset {integer} Number of bytes ..."
         if _OPTION_START.match(shown):
             return "code"  # an option and its description: "-empty File is empty ..."
         tokens = shown.split()
