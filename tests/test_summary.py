@@ -358,7 +358,13 @@ def test_junk_reason(text, reason):
 )
 def test_not_junk(text):
     assert junk_reason(text) is None
-    assert junk_reason(text, markdown=True) is None
+    if "](" not in text:  # (Markdown is checked as displayed, where links are rendered)
+        assert junk_reason(text, markdown=True) is None
+
+
+def test_displayed_markdown_that_reads_as_a_raw_link_is_markup():
+    text = "Objects may also define their own [util.inspect.custom](depth, opts) function."
+    assert junk_reason(text, markdown=True) == "markup"
 
 
 def test_inline_html_is_markup_only_in_plain_text():

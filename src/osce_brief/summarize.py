@@ -318,6 +318,8 @@ def junk_reason(text: str, markdown: bool = False, line_start: bool = False) -> 
         return "navigation"
     if not _WORDISH.search(t) or t[0] in _ODD_FIRST:
         return "markup"  # no word at all ("#635612"), or a command character first (": label", "= ...")
+    if markdown and "](" in t:
+        return "markup"  # displayed Markdown that still reads as a raw link ("[x](y, z)" in code)
     shown = t
     if "](" in shown or "][" in shown or "]:" in shown:
         shown = _LINK_TARGET.sub("]", shown)
