@@ -480,7 +480,7 @@ class _Cand:
     start: int
     text: str
     markdown: bool = False
-    line_start: bool = False
+    source: str = ""  # the document's text (to see whether the sentence starts a line)
     links_ok: bool = False  # a sentence holding a URL or mail address may be picked
     _filler: bool | None = None
     _junk: bool | None = None
@@ -491,6 +491,16 @@ class _Cand:
         if self._filler is None:
             self._filler = is_filler(self.text)
         return self._filler
+
+    @property
+    def line_start(self) -> bool:
+        """True when the sentence starts its line (only blanks before it), uncut."""
+        if self.start != self.sent.start:
+            return False
+        src, j = self.source, self.start - 1
+        while j >= 0 and src[j] in " \t":
+            j -= 1
+        return j < 0 or src[j] == "\n"
 
     @property
     def junk(self) -> bool:
@@ -518,20 +528,26 @@ def _candidates(doc: Document, sections: Sequence[Section] | None) -> list[_Cand
     src = doc.source
     for sec in sections:
         for para in sec.paragraphs:
-            for i, sent in enumerate(para.sentences):
+            opens = True
+            for sent in para.sentences:
                 view = sent.view  # Markdown: rank and filter the displayed text
+                if view is None and not opens:  # (the common case, made cheap)
+                    out.append(_Cand(sent, sec, pos, sent.start, sent.text, markdown, src))
+                    pos += 1
+                    continue
                 shown = view.text if view is not None else sent.text
-                cut = dateline_end(shown, opens=i == 0)
+                cut = dateline_end(shown, opens=opens)
+                opens = False
                 text = shown[cut:] if cut else shown
                 start = sent.start + cut if view is None else (view.source_start_of(cut) if cut else sent.start)
-                # does the sentence start its line? (only blanks before it)
-                j = start - 1
-                while j >= 0 and src[j] in " \t":
-                    j -= 1
-                line_start = cut == 0 and (j < 0 or src[j] == "\n")
-                out.append(_Cand(sent, sec, pos, start, text, markdown, line_start))
+                out.append(_Cand(sent, sec, pos, start, text, markdown, src))
                 pos += 1
-    if sum(1 for c in out[:2000] if not c.junk) < 3:
+    prose = 0
+    for c in out[:2000]:
+        prose += not c.junk
+        if prose >= 3:
+            break
+    if prose < 3:
         # Almost nothing but lines with links (a changelog of "Add X by @a in URL"
         # items): those are the document's sentences, so they may be picked.
         for c in out:
