@@ -121,6 +121,7 @@ def test_dateline_trimmed():
         "Scroll down for video of the rescue at the harbour.",
         "By . Daily Mail Reporter .",
         "Short one here.",
+        "Stability: 0 - Deprecated: Use Object.assign() instead.",
         "Have you ever wondered why the sky is blue at noon?",
     ],
 )
@@ -324,6 +325,10 @@ def test_dateline_only_opens_a_paragraph():
         (": label\n    Label for b and t commands.", "markup"),
         ("=      Print the current line number.", "markup"),
         ("#635612", "markup"),
+        ("offset {integer} Number of bytes to skip before starting to read.", "code"),
+        ("Returns: {Promise} Fulfills with undefined upon success.", "code"),
+        ("modulusLength: {number} Key size in bits (RSA, DSA).", "code"),
+        ("%s: String will be used to convert all values except BigInt and Object.", "markup"),
     ],
 )
 def test_junk_reason(text, reason):
@@ -353,7 +358,13 @@ def test_junk_reason(text, reason):
 )
 def test_not_junk(text):
     assert junk_reason(text) is None
-    assert junk_reason(text, markdown=True) is None
+    if "](" not in text:  # (Markdown is checked as displayed, where links are rendered)
+        assert junk_reason(text, markdown=True) is None
+
+
+def test_displayed_markdown_that_reads_as_a_raw_link_is_markup():
+    text = "Objects may also define their own [util.inspect.custom](depth, opts) function."
+    assert junk_reason(text, markdown=True) == "markup"
 
 
 def test_inline_html_is_markup_only_in_plain_text():

@@ -158,7 +158,7 @@ _CTA_HINTS = ("click", "scroll", "sign up", "subscribe", "follow", "reserved", "
 _READER_HINTS = ("you", "guys", "folks", "y'all", "we'll", "let")
 _INTERJECTION = re.compile(r"^(?:well|okay|ok|oh|hey|look|anyway|alright)\s*,", re.I)
 _COPYRIGHT = re.compile(r"^(?:copyright\b|\(c\)\s*(?:\d|copyright)|\u00a9)", re.I)
-_LABEL = re.compile(r"^[A-Z][A-Z0-9 &'\-]{2,30}:")
+_LABEL = re.compile(r"^(?:[A-Z][A-Z0-9 &'\-]{2,30}|[A-Z][a-z]{2,15}):")  # "PHOTOS:", "Stability:"
 
 
 def dateline_end(text: str, opens: bool = True) -> int:
@@ -201,7 +201,7 @@ _MARKUP_LINE = re.compile(
 # "... the following conditions are met:\n1." (a lead-in and the marker of what it introduces)
 _LEAD_IN = re.compile(r":[ \t]*\n[ \t]*(?:\(?[0-9a-zA-Z]{1,3}[.)]|[-*\u2022+])[ \t]*$")
 _WORDISH = re.compile(r"[^\W\d_]{2}")
-_ODD_FIRST = frozenset(":=;|&~^<>{}\\")
+_ODD_FIRST = frozenset(":=;|&~^<>{}%\\")
 _BRACKETED = re.compile(r"^\[[^\[\]]+\][.:]?$")
 _BULLET_LINE = re.compile(r"^[ \t]*(?:[-*\u2022+]|\d+[.)])[ \t]+\S", re.M)
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w\-]*(?:\s+[\w\-:]+(?:=(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`][^\s<>]*))?)*\s*/?>")
@@ -257,6 +257,9 @@ def _has_odd(t: str) -> bool:
     )
 
 
+# an API parameter or return value with a JSDoc-style type: "offset {integer} ...",
+# "Returns: {Promise} ...", "modulusLength: {number} ..."
+_SIGNATURE = re.compile(r"[\w.$]+(?:\[[^\]\n]*\])?[ \t]*:?[ \t]*\{[^{}\n]{1,80}\}")
 _OPTION_START = re.compile(r"-{1,2}[A-Za-z0-9][\w\-]*[ \t\n]")
 _STATEMENT_END = re.compile(r"(?:;|\{|\}|\)\s*\{)\s*$")
 
@@ -315,6 +318,8 @@ def junk_reason(text: str, markdown: bool = False, line_start: bool = False) -> 
         return "navigation"
     if not _WORDISH.search(t) or t[0] in _ODD_FIRST:
         return "markup"  # no word at all ("#635612"), or a command character first (": label", "= ...")
+    if markdown and "](" in t:
+        return "markup"  # displayed Markdown that still reads as a raw link ("[x](y, z)" in code)
     shown = t
     if "](" in shown or "][" in shown or "]:" in shown:
         shown = _LINK_TARGET.sub("]", shown)
@@ -333,6 +338,8 @@ def junk_reason(text: str, markdown: bool = False, line_start: bool = False) -> 
     if odd:
         if _PROMPT_LINE.search(shown) or _CODE_LINE.search(shown) or _STATEMENT_END.search(shown):
             return "code"
+        if "{" in shown and _SIGNATURE.match(shown):
+            return "code"  # a parameter and its type: "offset {integer} Number of bytes ..."
         if _OPTION_START.match(shown):
             return "code"  # an option and its description: "-empty File is empty ..."
         tokens = shown.split()
@@ -473,7 +480,7 @@ class _Cand:
     start: int
     text: str
     markdown: bool = False
-    line_start: bool = False
+    source: str = ""  # the document's text (to see whether the sentence starts a line)
     links_ok: bool = False  # a sentence holding a URL or mail address may be picked
     _filler: bool | None = None
     _junk: bool | None = None
@@ -484,6 +491,16 @@ class _Cand:
         if self._filler is None:
             self._filler = is_filler(self.text)
         return self._filler
+
+    @property
+    def line_start(self) -> bool:
+        """True when the sentence starts its line (only blanks before it), uncut."""
+        if self.start != self.sent.start:
+            return False
+        src, j = self.source, self.start - 1
+        while j >= 0 and src[j] in " \t":
+            j -= 1
+        return j < 0 or src[j] == "\n"
 
     @property
     def junk(self) -> bool:
@@ -511,20 +528,26 @@ def _candidates(doc: Document, sections: Sequence[Section] | None) -> list[_Cand
     src = doc.source
     for sec in sections:
         for para in sec.paragraphs:
-            for i, sent in enumerate(para.sentences):
+            opens = True
+            for sent in para.sentences:
                 view = sent.view  # Markdown: rank and filter the displayed text
+                if view is None and not opens:  # (the common case, made cheap)
+                    out.append(_Cand(sent, sec, pos, sent.start, sent.text, markdown, src))
+                    pos += 1
+                    continue
                 shown = view.text if view is not None else sent.text
-                cut = dateline_end(shown, opens=i == 0)
+                cut = dateline_end(shown, opens=opens)
+                opens = False
                 text = shown[cut:] if cut else shown
                 start = sent.start + cut if view is None else (view.source_start_of(cut) if cut else sent.start)
-                # does the sentence start its line? (only blanks before it)
-                j = start - 1
-                while j >= 0 and src[j] in " \t":
-                    j -= 1
-                line_start = cut == 0 and (j < 0 or src[j] == "\n")
-                out.append(_Cand(sent, sec, pos, start, text, markdown, line_start))
+                out.append(_Cand(sent, sec, pos, start, text, markdown, src))
                 pos += 1
-    if sum(1 for c in out[:2000] if not c.junk) < 3:
+    prose = 0
+    for c in out[:2000]:
+        prose += not c.junk
+        if prose >= 3:
+            break
+    if prose < 3:
         # Almost nothing but lines with links (a changelog of "Add X by @a in URL"
         # items): those are the document's sentences, so they may be picked.
         for c in out:
