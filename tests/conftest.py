@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import os
+import threading
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import settings
@@ -88,3 +90,29 @@ def invoke(runner):
 def jsonl(output: str) -> list[dict]:
     """Parse JSON Lines output."""
     return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+@contextmanager
+def loopback(server, stop: threading.Event):
+    """Serve ``server`` (bound to 127.0.0.1) on a thread; yield its base URL.
+
+    ``stop`` is set on the way out, so handlers that trickle or loop can end.
+    """
+    stop.clear()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture
+def no_proxy(monkeypatch):
+    """Loopback requests must not go through a proxy set in the environment."""
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")

@@ -17,6 +17,8 @@ import pytest
 from osce_brief import fetch as fetch_mod
 from osce_brief.errors import ExitCode, InputError
 
+from .conftest import loopback
+
 DEADLINE = 0.6
 SLACK = 1.5  # seconds a timed-out fetch may take past its deadline (a loaded CI machine)
 
@@ -95,24 +97,11 @@ class _Server(socketserver.ThreadingTCPServer):
 @pytest.fixture(scope="module")
 def raw_server():
     """A misbehaving HTTP server on 127.0.0.1; yields its base URL."""
-    _Raw.stop.clear()
-    srv = _Server(("127.0.0.1", 0), _Raw)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_address[1]}"
-    finally:
-        _Raw.stop.set()
-        srv.shutdown()
-        srv.server_close()
-        t.join(5)
+    with loopback(_Server(("127.0.0.1", 0), _Raw), _Raw.stop) as url:
+        yield url
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("no_proxy")
 
 
 def _timed_out(url: str, **kw) -> float:

@@ -26,6 +26,8 @@ from osce_brief.loaders import detect_format, parse
 from osce_brief.loaders import looks_like_html
 from osce_brief.loaders.html import clean_markdown, is_clutter_heading
 
+from .conftest import loopback
+
 from .conftest import ROOT, jsonl
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
@@ -103,26 +105,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server():
     """A local HTTP server on 127.0.0.1 serving the fixture pages; yields its base URL."""
-    _Handler.stop.clear()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.daemon_threads = True
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        _Handler.stop.set()
-        httpd.shutdown()
-        httpd.server_close()
-        t.join(5)
+    with loopback(httpd, _Handler.stop) as url:
+        yield url
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    """Loopback requests must not go through a proxy set in the environment."""
-    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("no_proxy")
 
 
 def one_line_error(r, *needles: str) -> str:
